@@ -1,0 +1,74 @@
+# Training Deep Models -- the two commands a newcomer needs:
+#   make book   set up .venv, execute every chapter and build the site into _build/html
+#   make test   set up .venv and run every check (offline, as CI does)
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+# The package only sets a floor (torch>=2.2). On a machine without a torch yet, an
+# unpinned install pulls a multi-GB CUDA build; this CPU build is what CI and the
+# course's CPU budgets use. Override for a GPU box: make test TORCH_SPEC='torch>=2.2'
+TORCH_SPEC ?= torch==2.13.0
+BOOK_FLAGS := -W -n --keep-going
+export COURSEPKG_OFFLINE ?=
+export MPLBACKEND := Agg
+export PYTHONHASHSEED := 0
+
+.PHONY: help env book serve test lint unit notebooks exercises check-exercises book-check clean
+
+help:
+	@echo "make book       build the site into _build/html (sets up .venv first)"
+	@echo "make test       run every check offline, as CI does (sets up .venv first)"
+	@echo "make exercises  regenerate student notebooks and instructor autograder zips"
+	@echo "make serve      serve _build/html on http://localhost:8000"
+
+env: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q "$(TORCH_SPEC)"
+	$(PY) -m pip install -q -e ".[test,book]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@echo "Site built: file://$(CURDIR)/_build/html/index.html"
+
+serve: book
+	$(PY) -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+exercises: $(STAMP)
+	$(PY) -m exercises.build
+
+# ---- every check, offline -------------------------------------------------
+test: export COURSEPKG_OFFLINE := 1
+test: $(STAMP)
+	$(MAKE) --no-print-directory lint unit notebooks book-check
+
+lint: $(STAMP)
+	$(BIN)/ruff check coursepkg tests exercises book
+	$(BIN)/ruff format --check coursepkg tests exercises
+
+unit: $(STAMP)
+	$(BIN)/pytest tests -n 2 --durations=10 --timeout=300
+
+# Every chapter and every exercise solution, under each notebook's CPU budget.
+notebooks: $(STAMP)
+	$(PY) -m exercises.build --solutions-only
+	$(BIN)/pytest --nbval-lax -p tests.nbbudget --nbval-cell-timeout=60 \
+	  --durations=5 -o testpaths= book _build/exercises/solutions
+
+book-check: $(STAMP)
+	rm -rf _build/html _build/.doctrees
+	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	$(PY) -m tests.check_site _build/html
+
+clean:
+	rm -rf _build .pytest_cache

@@ -1,0 +1,1 @@
+"""Exercise tooling: build student/instructor artifacts from otter masters, and grade."""
