@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_exercises import hidden_test_names, solution_lines  # noqa: E402
 from exercises.build import masters  # noqa: E402
+from tests.test_exercises import hidden_test_names, solution_lines  # noqa: E402
 
 
 def toc_pages() -> list[str]:

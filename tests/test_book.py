@@ -47,7 +47,9 @@ def test_each_page_states_the_budget_that_ci_enforces(path):
     budget = nb["metadata"]["coursepkg"]["cpu_budget_s"]
     assert 0 < budget <= 60
     stated = re.search(r"CPU: ~(\d+) s", source(nb["cells"][0]))
-    assert stated and int(stated[1]) == budget, "the first cell must say 'CPU: ~N s' with N = budget"
+    assert stated and int(stated[1]) == budget, (
+        "the first cell must say 'CPU: ~N s' with N = budget"
+    )
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=rel)
@@ -61,7 +63,9 @@ def test_every_toc_entry_exists_and_every_page_is_listed():
     entries = re.findall(r"(?:file|root):\s*(\S+)", toc)
     for entry in entries:
         assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
-    pages = {rel(p).rsplit(".", 1)[0] for p in ROOT.glob("book/**/*") if p.suffix in (".md", ".ipynb")}
+    pages = {
+        rel(p).rsplit(".", 1)[0] for p in ROOT.glob("book/**/*") if p.suffix in (".md", ".ipynb")
+    }
     assert pages == set(entries)
 
 

@@ -72,7 +72,9 @@ def built(tmp_path_factory):
 
 
 def test_there_is_a_master_per_student_notebook():
-    assert [m.stem for m in MASTERS] == sorted(p.stem for p in (ROOT / "book/exercises").glob("*.ipynb"))
+    assert [m.stem for m in MASTERS] == sorted(
+        p.stem for p in (ROOT / "book/exercises").glob("*.ipynb")
+    )
 
 
 def test_regeneration_is_deterministic_and_committed(built):
@@ -85,8 +87,10 @@ def test_students_get_no_solutions_and_no_hidden_tests(master):
     secrets = solution_lines(master)
     hidden = hidden_test_names(master)
     assert secrets and hidden, "the master should have solutions and hidden tests"
-    shipped = [ROOT / "book/exercises" / f"{master.stem}.ipynb",
-               *sorted((ROOT / "coursepkg/exercise_tests" / master.stem).glob("*.py"))]
+    shipped = [
+        ROOT / "book/exercises" / f"{master.stem}.ipynb",
+        *sorted((ROOT / "coursepkg/exercise_tests" / master.stem).glob("*.py")),
+    ]
     for path in shipped:
         text = path.read_text()
         leaked = sorted(s for s in secrets | hidden if s in text)
@@ -106,27 +110,83 @@ def test_colab_flow_renamed_copy_with_only_the_wheel(built, tmp_path):
     """Colab: 'Copy of ema.ipynb' in /content, coursepkg installed from a wheel, nothing else."""
     out, _ = built
     wheels = tmp_path / "wheels"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation",
-                    "-w", str(wheels), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(wheels),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
     (wheel,) = wheels.glob("coursepkg-*.whl")
     with zipfile.ZipFile(wheel) as z:
         assert "coursepkg/exercise_tests/ema/q1.py" in z.namelist()
     site = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site),
-                    str(wheel)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
 
     content = tmp_path / "content"
     content.mkdir()
     nb = json.loads((out / "solutions" / "ema.ipynb").read_text())
-    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                        "id": "where", "source": "import coursepkg; print('FROM', coursepkg.__file__)"})
+    nb["cells"].append(
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [],
+            "execution_count": None,
+            "id": "where",
+            "source": "import coursepkg; print('FROM', coursepkg.__file__)",
+        }
+    )
     copy = content / "Copy of ema.ipynb"
     copy.write_text(json.dumps(nb))
-    env = {"PYTHONPATH": str(site), "PATH": str(Path(sys.executable).parent),
-           "HOME": str(tmp_path), "COURSEPKG_OFFLINE": "1", "MPLBACKEND": "Agg"}
-    subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-                    "--output", "executed.ipynb", str(copy)], check=True, cwd=content, env=env,
-                   capture_output=True, timeout=120)
+    env = {
+        "PYTHONPATH": str(site),
+        "PATH": str(Path(sys.executable).parent),
+        "HOME": str(tmp_path),
+        "COURSEPKG_OFFLINE": "1",
+        "MPLBACKEND": "Agg",
+    }
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--output",
+            "executed.ipynb",
+            str(copy),
+        ],
+        check=True,
+        cwd=content,
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
     outputs = json.dumps(json.loads((content / "executed.ipynb").read_text())["cells"])
     assert f"FROM {site}" in outputs  # the package came from the wheel, not the repository
     for q in ("q1", "q2", "q3"):
@@ -150,24 +210,51 @@ Q1_START = "x = np.asarray(x, dtype=float)\n    v = np.zeros_like"
 # name: (edits to the solution, expected {question: points}, phrases the feedback must contain)
 VARIANTS = {
     "solution": ([], {"q1": 5, "q2": 4, "q3": 2}, []),
-    "swapped": ([(SOLUTION_Q1, "v = (1 - beta) * v + beta * x[t]")], {"q1": 2, "q3": 2},
-                ["beta and 1 - beta swapped"]),
-    "fed_back": ([(SOLUTION_Q2, FED_BACK)], {"q1": 5, "q2": 1, "q3": 2},
-                 ["fed the corrected value back into the recursion"]),
-    "t_from_zero": ([("np.arange(1, len(v) + 1)", "np.arange(0, len(v))")], {"q1": 5, "q3": 2},
-                    ["1 - beta**0"]),
-    "t_off_by_one": ([("np.arange(1, len(v) + 1)", "np.arange(2, len(v) + 2)")],
-                     {"q1": 5, "q3": 2}, ["off by one in t"]),
-    "raises": ([(Q1_START, "raise RuntimeError('oops')\n    v = np.zeros_like")], {"q3": 2},
-               ["raised RuntimeError: oops"]),
-    "wrong_shape": ([("        out[t] = v\n    return out", "        out[t] = v\n    return out[:-1]")],
-                    {"q3": 2}, ["has shape (3,); expected (4,)"]),
-    "nan": ([("return v / (1 - beta**t)", "return v / (1 - beta**t) * np.nan")],
-            {"q1": 5, "q3": 2}, ["NaN or inf"]),
-    "endless_loop": ([(Q1_START, "while True:\n        pass\n    v = np.zeros_like")], {"q3": 2},
-                     ["did not finish within"]),
-    "endless_top_level_loop": ([("window_098 = 50", "while True:\n    pass\nwindow_098 = 50")],
-                               {"q1": 5, "q2": 4}, ["should be a number"]),
+    "swapped": (
+        [(SOLUTION_Q1, "v = (1 - beta) * v + beta * x[t]")],
+        {"q1": 2, "q3": 2},
+        ["beta and 1 - beta swapped"],
+    ),
+    "fed_back": (
+        [(SOLUTION_Q2, FED_BACK)],
+        {"q1": 5, "q2": 1, "q3": 2},
+        ["fed the corrected value back into the recursion"],
+    ),
+    "t_from_zero": (
+        [("np.arange(1, len(v) + 1)", "np.arange(0, len(v))")],
+        {"q1": 5, "q3": 2},
+        ["1 - beta**0"],
+    ),
+    "t_off_by_one": (
+        [("np.arange(1, len(v) + 1)", "np.arange(2, len(v) + 2)")],
+        {"q1": 5, "q3": 2},
+        ["off by one in t"],
+    ),
+    "raises": (
+        [(Q1_START, "raise RuntimeError('oops')\n    v = np.zeros_like")],
+        {"q3": 2},
+        ["raised RuntimeError: oops"],
+    ),
+    "wrong_shape": (
+        [("        out[t] = v\n    return out", "        out[t] = v\n    return out[:-1]")],
+        {"q3": 2},
+        ["has shape (3,); expected (4,)"],
+    ),
+    "nan": (
+        [("return v / (1 - beta**t)", "return v / (1 - beta**t) * np.nan")],
+        {"q1": 5, "q3": 2},
+        ["NaN or inf"],
+    ),
+    "endless_loop": (
+        [(Q1_START, "while True:\n        pass\n    v = np.zeros_like")],
+        {"q3": 2},
+        ["did not finish within"],
+    ),
+    "endless_top_level_loop": (
+        [("window_098 = 50", "while True:\n    pass\nwindow_098 = 50")],
+        {"q1": 5, "q2": 4},
+        ["should be a number"],
+    ),
 }
 
 
@@ -198,8 +285,9 @@ def test_grading_gives_the_expected_scores_and_feedback(built, tmp_path, name):
 
 def test_blank_student_notebook_scores_zero(built):
     out, _ = built
-    results = grade.grade_one(ROOT / "book/exercises/ema.ipynb", out / "ema-autograder.zip",
-                              timeout=240, cell_timeout=10)
+    results = grade.grade_one(
+        ROOT / "book/exercises/ema.ipynb", out / "ema-autograder.zip", timeout=240, cell_timeout=10
+    )
     scores, total, possible, feedback = grade.summarize(results)
     assert (total, possible) == (0, 11)
     assert any("forget `return`" in f for f in feedback)
@@ -212,7 +300,9 @@ def test_grade_folder_writes_a_csv(built, tmp_path):
     (subs / "a.ipynb").write_text((out / "solutions" / "ema.ipynb").read_text())
     (subs / "broken.ipynb").write_text("{not json")
     csv_path = tmp_path / "grades.csv"
-    rows = grade.grade_folder(subs, out / "ema-autograder.zip", csv_path, timeout=120, cell_timeout=10)
+    rows = grade.grade_folder(
+        subs, out / "ema-autograder.zip", csv_path, timeout=120, cell_timeout=10
+    )
     assert [r["total"] for r in rows] == [11.0, 0.0]
     assert "grading failed" in rows[1]["feedback"]
     assert csv_path.read_text().splitlines()[0] == "file,q1,q2,q3,total,possible,feedback"

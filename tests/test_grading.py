@@ -90,15 +90,22 @@ def test_expect_close_names_a_typical_mistake():
     x = np.arange(1.0, 6.0)
     swapped = ref.ema(x, 0.1)
     with pytest.raises(LearnerCodeError, match="beta and 1 - beta swapped"):
-        expect_close(swapped, ref.ema(x, 0.9), "ema", diagnoses=[(swapped, "beta and 1 - beta swapped")])
+        expect_close(
+            swapped, ref.ema(x, 0.9), "ema", diagnoses=[(swapped, "beta and 1 - beta swapped")]
+        )
     expect_close(ref.ema(x, 0.9), ref.ema(x, 0.9), "ema")  # passes silently
 
 
 def test_expect_shape_and_number():
     assert expect_shape([[1, 2]], (1, 2), "m").dtype == float
     assert expect_number(np.float32(0.5), "b", low=0, high=1) == 0.5
-    for value, match in [(..., "still `...`"), ("1", "should be a number"), (True, "number"),
-                         (float("nan"), "finite"), (1.0, r"outside \[0, 1\)")]:
+    for value, match in [
+        (..., "still `...`"),
+        ("1", "should be a number"),
+        (True, "number"),
+        (float("nan"), "finite"),
+        (1.0, r"outside \[0, 1\)"),
+    ]:
         with pytest.raises(LearnerCodeError, match=match):
             expect_number(value, "b", low=0, high=1)
 
