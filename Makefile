@@ -53,7 +53,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check coursepkg tests exercises book
-	$(BIN)/ruff format --check coursepkg tests exercises
+	$(BIN)/ruff format --check coursepkg tests exercises book
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -n 2 --durations=10 --timeout=300

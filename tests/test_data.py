@@ -474,7 +474,11 @@ def test_is_offline_unreachable_is_quick_and_cached(online, monkeypatch):
 
 
 def test_is_offline_never_hangs(online, monkeypatch):
-    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: time.sleep(5))
+    def hang(*args, **kwargs):
+        time.sleep(5)  # a DNS lookup that never answers ...
+        raise OSError("timed out")  # ... and finally fails
+
+    monkeypatch.setattr(socket, "create_connection", hang)
     start = time.monotonic()
     assert data.is_offline("https://example.invalid/", timeout=0.2) is True
     assert time.monotonic() - start < 1.5
