@@ -5,6 +5,6 @@ signatures as its NumPy twin, works on tensors on any device (CUDA when
 present), and is tested against the NumPy version and the production library.
 """
 
-from . import ema
+from . import ema, gradcheck, init, layers, mlp, preprocessing
 
-__all__ = ["ema"]
+__all__ = ["ema", "gradcheck", "init", "layers", "mlp", "preprocessing"]

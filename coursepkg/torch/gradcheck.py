@@ -1,0 +1,12 @@
+"""Gradient checking on tensors: the twin of :mod:`coursepkg.gradcheck` (same functions)."""
+
+from __future__ import annotations
+
+from .. import gradcheck as _generic
+from ._twin import tensors_only
+
+__all__ = list(_generic.__all__)
+
+numerical_gradient = tensors_only(_generic.numerical_gradient, __name__)
+relative_error = tensors_only(_generic.relative_error, __name__)
+grad_check = _generic.grad_check  # its first argument is the function; x is checked inside
