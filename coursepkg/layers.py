@@ -316,4 +316,3 @@ def mse_loss(pred, target):
     _same_shape(pred, target, ("pred", "target"))
     diff = pred - target
     return (diff * diff).mean(), 2.0 * diff / numel(diff)
-

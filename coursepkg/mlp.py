@@ -14,6 +14,7 @@ same configuration and, for the same ``seed``, the same initial weights.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 
 import numpy as np
@@ -35,7 +36,9 @@ def check_config(sizes, activation, init, loss):
     ):
         raise ValueError(f"Invalid sizes: {sizes!r} (expected a list of >= 2 positive integers)")
     if activation not in ACTIVATIONS:
-        raise ValueError(f"Invalid activation: {activation!r} (expected one of {sorted(ACTIVATIONS)})")
+        raise ValueError(
+            f"Invalid activation: {activation!r} (expected one of {sorted(ACTIVATIONS)})"
+        )
     if init not in INITIALIZERS:
         raise ValueError(f"Invalid init: {init!r} (expected one of {sorted(INITIALIZERS)})")
     if loss not in LOSSES:
@@ -51,7 +54,7 @@ def initial_params(sizes, init="he_normal", bias_init=0.0, seed=0) -> dict:
     """
     rng = np.random.default_rng(seed)
     params = {}
-    for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+    for layer, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes), start=1):
         params[f"W{layer}"] = INITIALIZERS[init](fan_in, fan_out, rng=rng)
         params[f"b{layer}"] = np.full(fan_out, float(bias_init))
     return params
@@ -60,8 +63,15 @@ def initial_params(sizes, init="he_normal", bias_init=0.0, seed=0) -> dict:
 class MLP:
     """Multilayer perceptron in NumPy with a hand-written backward pass."""
 
-    def __init__(self, sizes, activation="relu", init="he_normal", bias_init=0.0, seed=0,
-                 loss="cross_entropy"):
+    def __init__(
+        self,
+        sizes,
+        activation="relu",
+        init="he_normal",
+        bias_init=0.0,
+        seed=0,
+        loss="cross_entropy",
+    ):
         self.sizes = check_config(sizes, activation, init, loss)
         self.activation, self.loss_name = activation, loss
         self.params = initial_params(self.sizes, init, bias_init, seed)

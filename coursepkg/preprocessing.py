@@ -28,7 +28,11 @@ def _fraction(value, name):
 
 
 def _batch_size(batch_size, n):
-    if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) or batch_size < 1:
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, numbers.Integral)
+        or batch_size < 1
+    ):
         raise ValueError(f"Invalid batch_size: {batch_size!r} (expected an integer >= 1)")
     return min(int(batch_size), n)
 
@@ -56,7 +60,11 @@ def train_dev_test_split(X, y, dev_size=0.1, test_size=0.1, seed=0):
     if n - n_dev - n_test < 1:
         raise ValueError(f"Invalid split: no training examples left out of {n}")
     order = _permutation(n, seed, like=X)
-    tr, dv, te = order[: n - n_dev - n_test], order[n - n_dev - n_test : n - n_test], order[n - n_test :]
+    tr, dv, te = (
+        order[: n - n_dev - n_test],
+        order[n - n_dev - n_test : n - n_test],
+        order[n - n_test :],
+    )
     return X[tr], X[dv], X[te], y[tr], y[dv], y[te]
 
 

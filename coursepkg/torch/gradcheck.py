@@ -7,6 +7,6 @@ from ._twin import tensors_only
 
 __all__ = list(_generic.__all__)
 
-numerical_gradient = tensors_only(_generic.numerical_gradient, __name__)
+numerical_gradient = tensors_only(_generic.numerical_gradient, __name__, tensor_arg=1)
 relative_error = tensors_only(_generic.relative_error, __name__)
-grad_check = _generic.grad_check  # its first argument is the function; x is checked inside
+grad_check = tensors_only(_generic.grad_check, __name__, tensor_arg=1)

@@ -11,8 +11,8 @@ import numbers
 
 import torch
 
-from ..init import _fans, he_bound, he_std, lecun_std, xavier_bound, xavier_std
 from .._validate import check_real
+from ..init import _fans, he_bound, he_std, lecun_std, xavier_bound, xavier_std
 
 __all__ = [
     "INITIALIZERS",

@@ -10,6 +10,8 @@ mini-batches. Move it with ``.to(get_device())``.
 
 from __future__ import annotations
 
+import itertools
+
 import torch
 from torch import nn
 
@@ -39,15 +41,24 @@ ACTIVATION_MODULES = {
 class MLP(nn.Module):
     """Multilayer perceptron; gradients by autograd. Keys of ``grads`` match the NumPy twin."""
 
-    def __init__(self, sizes, activation="relu", init="he_normal", bias_init=0.0, seed=0,
-                 loss="cross_entropy"):
+    def __init__(
+        self,
+        sizes,
+        activation="relu",
+        init="he_normal",
+        bias_init=0.0,
+        seed=0,
+        loss="cross_entropy",
+    ):
         super().__init__()
         self.sizes = check_config(sizes, activation, init, loss)
         self.activation, self.loss_name = activation, loss
         layers = []
-        for fan_in, fan_out in zip(self.sizes[:-1], self.sizes[1:]):
-            layers += [nn.Linear(fan_in, fan_out, dtype=torch.float64),
-                       ACTIVATION_MODULES[activation]()]
+        for fan_in, fan_out in itertools.pairwise(self.sizes):
+            layers += [
+                nn.Linear(fan_in, fan_out, dtype=torch.float64),
+                ACTIVATION_MODULES[activation](),
+            ]
         self.net = nn.Sequential(*layers[:-1])  # no activation after the output layer
         self.load_numpy_params(initial_params(self.sizes, init, bias_init, seed))
 
