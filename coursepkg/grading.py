@@ -149,9 +149,7 @@ def expect_shape(got, shape: tuple, what: str) -> np.ndarray:
     """Check that a result is an array of numbers of the given shape; return it as floats."""
     arr = _as_numbers(got, what)
     if arr.shape != tuple(shape):
-        raise LearnerCodeError(
-            f"{what} has shape {arr.shape}; expected {tuple(shape)} (one value per time step)."
-        )
+        raise LearnerCodeError(f"{what} has shape {arr.shape}; expected {tuple(shape)}.")
     return arr
 
 
@@ -169,7 +167,7 @@ def expect_number(value, name: str, *, low=None, high=None) -> float:
     return value
 
 
-def expect_close(got, want, what: str, *, rtol=1e-7, atol=1e-10, diagnoses=()):
+def expect_close(got, want, what: str, *, rtol=1e-7, atol=1e-10, diagnoses=(), nan_hint=None):
     """Check an array result against the expected one; fail with feedback, never crash.
 
     Args:
@@ -178,6 +176,8 @@ def expect_close(got, want, what: str, *, rtol=1e-7, atol=1e-10, diagnoses=()):
         what: how to name the result in messages, e.g. ``"ema(x, 0.9)"``.
         diagnoses: pairs ``(array, hint)``: if ``got`` matches one of these
             typical wrong answers, the hint explains the mistake.
+        nan_hint: what to say when ``got`` contains NaN or inf (default: look for a
+            division by zero or an overflow).
     """
     want = np.asarray(want, dtype=float)
     arr = expect_shape(got, want.shape, what)
@@ -186,7 +186,7 @@ def expect_close(got, want, what: str, *, rtol=1e-7, atol=1e-10, diagnoses=()):
         first = tuple(int(i) for i in np.argwhere(bad)[0])
         raise LearnerCodeError(
             f"{what} contains NaN or inf (first at index {first[0] if len(first) == 1 else first}). "
-            "Look for a division by zero, e.g. by 1 - beta**0."
+            + (nan_hint or "Look for a division by zero or an overflow (exp of a large number).")
         )
     if np.allclose(arr, want, rtol=rtol, atol=atol):
         return

@@ -48,8 +48,16 @@ def _fans(fan_in, fan_out):
     return int(fan_in), int(fan_out)
 
 
+def global_rng() -> np.random.Generator:
+    """A Generator drawn from NumPy's global state, so that ``rng=None`` is reproducible
+    after :func:`coursepkg.device.seed_everything` (``default_rng(None)`` would not be)."""
+    return np.random.default_rng(np.random.randint(0, 2**31 - 1))  # noqa: NPY002
+
+
 def _rng(rng):
-    if rng is None or isinstance(rng, numbers.Integral):
+    if rng is None:
+        return global_rng()
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         return np.random.default_rng(rng)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"Invalid rng: {rng!r} (expected None, a seed or a numpy Generator)")

@@ -69,16 +69,23 @@ def train_dev_test_split(X, y, dev_size=0.1, test_size=0.1, seed=0):
 
 
 def _permutation(n, rng, like):
-    """A permutation of ``range(n)``: ``rng`` is a seed or a generator (NumPy for arrays,
-    ``torch.Generator`` for tensors). Pass one generator for a whole run so that every
-    epoch gets a fresh order."""
+    """A permutation of ``range(n)``.
+
+    ``rng`` is a seed, a generator (NumPy for arrays, ``torch.Generator`` for tensors) or
+    ``None`` for the library's global generator (seeded by ``seed_everything``). Pass
+    one generator for a whole run so that every epoch gets a fresh, reproducible order.
+    """
     if is_tensor(like):
         import torch
 
-        if not isinstance(rng, torch.Generator):
-            rng = torch.Generator().manual_seed(int(rng or 0))
+        if rng is not None and not isinstance(rng, torch.Generator):
+            rng = torch.Generator().manual_seed(int(rng))
         return torch.randperm(n, generator=rng).to(like.device)
-    if not isinstance(rng, np.random.Generator):
+    if rng is None:
+        from .init import global_rng
+
+        rng = global_rng()
+    elif not isinstance(rng, np.random.Generator):
         rng = np.random.default_rng(rng)
     return rng.permutation(n)
 

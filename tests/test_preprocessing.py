@@ -93,3 +93,32 @@ def test_gradcheck_helpers(rng):
         numerical_gradient(lambda v: v.sum(), x, h=0)
     with pytest.raises(TypeError, match="Invalid dtype for x: int64"):
         numerical_gradient(lambda v: v.sum(), np.ones(2, dtype=np.int64))
+
+
+def test_rng_none_uses_the_seeded_global_generators():
+    from coursepkg import init as ni
+    from coursepkg.device import seed_everything
+    from coursepkg.torch import init as ti
+
+    X, y = np.arange(20.0)[:, None], np.arange(20)
+    runs = []
+    for _ in range(2):
+        seed_everything(3)
+        order = [int(v) for _, yb in minibatches(X, y, 5) for v in yb]
+        torder = [
+            int(v) for _, yb in tpp.minibatches(torch.tensor(X), torch.tensor(y), 5) for v in yb
+        ]
+        runs.append(
+            (
+                order,
+                torder,
+                ni.he_normal(3, 2).tolist(),
+                ti.he_normal(3, 2).tolist(),
+                torch.rand(2).tolist(),
+            )
+        )
+    assert runs[0] == runs[1]
+    seed_everything(3)
+    first = [int(v) for _, yb in tpp.minibatches(torch.tensor(X), torch.tensor(y), 5) for v in yb]
+    second = [int(v) for _, yb in tpp.minibatches(torch.tensor(X), torch.tensor(y), 5) for v in yb]
+    assert first != second  # each epoch is shuffled anew

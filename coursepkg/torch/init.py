@@ -27,8 +27,9 @@ __all__ = [
 
 
 def _generator(rng):
+    """``None`` draws from torch's global generator (the one ``seed_everything`` seeds)."""
     if rng is None:
-        return torch.Generator().manual_seed(torch.seed() % 2**63)
+        return None
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         return torch.Generator().manual_seed(int(rng))
     if not isinstance(rng, torch.Generator):

@@ -1,0 +1,158 @@
+"""Grading of the backprop and initialization exercises, end to end.
+
+For each exercise: the solution scores 100 %, the blank student notebook 0, and typical
+wrong answers (edits of the solution notebook) score partial credit with feedback that
+names the mistake; a submission that raises and one that loops forever are graded without
+hanging, and the other questions keep their points. Regeneration, leaks of solutions or
+hidden tests, and the Colab flow are checked for every exercise in tests/test_exercises.py.
+"""
+
+import pytest
+
+from exercises import build, grade
+from tests.test_exercises import ROOT, _variant
+
+pytestmark = pytest.mark.slow
+
+POSSIBLE = {"backprop": 11, "initialization": 8}
+
+# ---- backprop: edits of the solution, expected {question: points}, feedback phrases ----------
+BACKPROP_FULL = {"q1": 3, "q2": 4, "q3": 4}
+BACKPROP = {
+    "solution": ([], BACKPROP_FULL, []),
+    "no_relu_mask": (
+        [("dz1 = dh * (z1 > 0)", "dz1 = dh")],
+        {"q1": 3, "q2": 2, "q3": 3},
+        ["you forgot the ReLU", "lacks the ReLU mask"],
+    ),
+    "dw_as_dout_times_x": (
+        [("dW1 = x.T @ dz1", "dW1 = dz1 @ x")],
+        {"q1": 3, "q3": 3},
+        ["raised ValueError", "the gradient of W is inp.T @ dout"],
+    ),
+    "bias_not_summed": (
+        [("db2 = dscores.sum(axis=0)", "db2 = dscores"), ("db1 = dz1.sum(axis=0)", "db1 = dz1")],
+        {"q1": 3, "q3": 3},
+        ["its gradient is the sum of the upstream gradient over the batch"],
+    ),
+    "missing_1_over_n": (
+        [("return loss, dscores / n", "return loss, dscores")],
+        {"q1": 3, "q2": 4, "q3": 1},
+        ["dscores is N times too large", "N times the finite-difference gradient"],
+    ),
+    "unstable_softmax": (
+        [("shifted = scores - scores.max(axis=1, keepdims=True)", "shifted = scores")],
+        {"q1": 3, "q2": 4, "q3": 3},
+        ["Subtract each row's maximum"],
+    ),
+    "raises": (
+        [("z1 = x @ W1 + b1", 'raise RuntimeError("oops")\n    z1 = x @ W1 + b1')],
+        {"q2": 4, "q3": 3},
+        ["raised RuntimeError: oops"],
+    ),
+    "endless_loop": (
+        [("x, z1, h, W2 = cache", "while True:\n        pass\n    x, z1, h, W2 = cache")],
+        {"q1": 3, "q3": 3},
+        ["did not finish within"],
+    ),
+}
+
+# ---- initialization: one typical mistake per question in each of the first two submissions ---
+XAVIER_NORMAL = "std = np.sqrt(2.0 / (fan_in + fan_out))\n    return rng.normal(0.0, std, size="
+HE_STD = "std = np.sqrt(2.0 / fan_in)"
+UNIFORM_BOUND = "a = np.sqrt(6.0 / (fan_in + fan_out))"
+RATIO = 'stds["xavier"][-1] / stds["xavier"][0]'
+INITIALIZATION = {
+    "solution": ([], {"q1": 4, "q2": 2, "q3": 2}, []),
+    "bound_sqrt_1_he_fan_out_answer_xavier": (
+        [
+            (UNIFORM_BOUND, "a = np.sqrt(1.0 / (fan_in + fan_out))"),
+            (HE_STD, "std = np.sqrt(2.0 / fan_out)"),
+            ('best_for_relu = "he"', 'best_for_relu = "xavier"'),
+        ],
+        {"q1": 2, "q2": 1, "q3": 1},
+        [
+            "you used a = sqrt(1 / (fan_in + fan_out))",
+            "you used fan_out; He uses fan_in",
+            "With Xavier the std shrinks layer after layer",
+        ],
+    ),
+    "bound_sqrt_3_variance_as_std_ratio_inverted": (
+        [
+            (UNIFORM_BOUND, "a = np.sqrt(3.0 / (fan_in + fan_out))"),
+            (HE_STD, "std = 2.0 / fan_in"),
+            (RATIO, 'stds["xavier"][0] / stds["xavier"][-1]'),
+        ],
+        {"q1": 2, "q2": 1, "q3": 1},
+        [
+            "you used a = sqrt(3 / (fan_in + fan_out))",
+            "you used the variance 2 / fan_in as the standard deviation",
+            "you divided layer 1 by layer 10",
+        ],
+    ),
+    "transposed": (
+        [(XAVIER_NORMAL + "(fan_in, fan_out))", XAVIER_NORMAL + "(fan_out, fan_in))")],
+        {"q1": 2, "q2": 2, "q3": 2},
+        ["= (fan_out, fan_in), the layout of torch.nn.Linear.weight"],
+    ),
+    "raises": (
+        [(UNIFORM_BOUND, 'raise RuntimeError("oops")')],
+        {"q1": 1, "q2": 2, "q3": 2},
+        ["raised RuntimeError: oops"],
+    ),
+    "endless_loop": (
+        [(HE_STD, "while True:\n        pass")],
+        {"q1": 4, "q3": 2},
+        ["did not finish within"],
+    ),
+}
+
+CASES = [("backprop", name) for name in BACKPROP] + [
+    ("initialization", name) for name in INITIALIZATION
+]
+
+
+@pytest.fixture(scope="session")
+def autograders(tmp_path_factory):
+    """Build an exercise (otter assign) into a temporary folder the first time it is needed."""
+    out = tmp_path_factory.mktemp("exercises_nn")
+    done = set()
+
+    def get(exercise):
+        if exercise not in done:
+            build.build_one(ROOT / "exercises" / exercise / f"{exercise}.ipynb", out, check=True)
+            done.add(exercise)
+        return out
+
+    return get
+
+
+def _grade(path, out, exercise):
+    results = grade.grade_one(
+        path, out / f"{exercise}-autograder.zip", timeout=240, cell_timeout=10
+    )
+    assert "error" not in results, results
+    return grade.summarize(results)
+
+
+@pytest.mark.parametrize(("exercise", "name"), CASES, ids=[f"{e}-{n}" for e, n in CASES])
+def test_grading_gives_the_expected_scores_and_feedback(autograders, tmp_path, exercise, name):
+    out = autograders(exercise)
+    edits, expected, phrases = (BACKPROP if exercise == "backprop" else INITIALIZATION)[name]
+    sub = _variant(out / "solutions" / f"{exercise}.ipynb", edits, tmp_path / f"{name}.ipynb")
+    scores, total, possible, feedback = _grade(sub, out, exercise)
+    assert possible == POSSIBLE[exercise]
+    assert {q: s for q, s in scores.items() if s} == expected, feedback
+    text = "\n".join(feedback)
+    for phrase in phrases:
+        assert phrase in text, text
+
+
+@pytest.mark.parametrize("exercise", list(POSSIBLE))
+def test_blank_student_notebook_scores_zero(autograders, exercise):
+    out = autograders(exercise)
+    scores, total, possible, feedback = _grade(
+        ROOT / "book/exercises" / f"{exercise}.ipynb", out, exercise
+    )
+    assert (total, possible) == (0, POSSIBLE[exercise])
+    assert any("forget `return" in f for f in feedback), feedback
