@@ -10,6 +10,10 @@ twins (same names and signatures, any device). The public API is small on purpos
 - :mod:`coursepkg.gradcheck` centred-difference gradient checking
 - :mod:`coursepkg.init`      weight initializers (zeros ... Xavier, LeCun, He)
 - :mod:`coursepkg.preprocessing` train/dev/test splits, standardization, mini-batches
+- :mod:`coursepkg.optim`     SGD, momentum, Nesterov, AdaGrad, RMSProp, Adam, AdamW
+- :mod:`coursepkg.schedules` learning-rate schedules
+- :mod:`coursepkg.second_order` Taylor expansions, Newton's method, BFGS
+- :mod:`coursepkg.surfaces`  2-D test functions and optimizer trajectories
 - :mod:`coursepkg.data`      datasets: checksummed cached downloads, offline fallbacks
 - :mod:`coursepkg.device`    which device and which dataset a notebook is using
 - :mod:`coursepkg.grading`   helpers the autograded exercises use
@@ -19,7 +23,21 @@ Each algorithm module has a twin of the same name in :mod:`coursepkg.torch`.
 
 __version__ = "0.1.0"
 
-from . import data, device, ema, gradcheck, grading, init, layers, mlp, preprocessing  # noqa: E402
+from . import (  # noqa: E402
+    data,
+    device,
+    ema,
+    gradcheck,
+    grading,
+    init,
+    layers,
+    mlp,
+    optim,
+    preprocessing,
+    schedules,
+    second_order,
+    surfaces,
+)
 
 __all__ = [
     "__version__",
@@ -31,5 +49,9 @@ __all__ = [
     "init",
     "layers",
     "mlp",
+    "optim",
     "preprocessing",
+    "schedules",
+    "second_order",
+    "surfaces",
 ]

@@ -5,6 +5,28 @@ signatures as its NumPy twin, works on tensors on any device (CUDA when
 present), and is tested against the NumPy version and the production library.
 """
 
-from . import ema, gradcheck, init, layers, mlp, preprocessing
+from . import (
+    ema,
+    gradcheck,
+    init,
+    layers,
+    mlp,
+    optim,
+    preprocessing,
+    schedules,
+    second_order,
+    surfaces,
+)
 
-__all__ = ["ema", "gradcheck", "init", "layers", "mlp", "preprocessing"]
+__all__ = [
+    "ema",
+    "gradcheck",
+    "init",
+    "layers",
+    "mlp",
+    "optim",
+    "preprocessing",
+    "schedules",
+    "second_order",
+    "surfaces",
+]
