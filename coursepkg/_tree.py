@@ -23,9 +23,9 @@ def tree_map(fn, tree, *rest):
 
 
 def leaves(tree, prefix: str = "") -> list[tuple[str, object]]:
-    """``[(path, leaf), ...]`` in a fixed order; paths read like ``['W1']`` or ``[0]``."""
+    """``[(path, leaf), ...]``, dict keys sorted (as in JAX); paths read like ``['W1']`` or ``[0]``."""
     if isinstance(tree, dict):
-        return [item for k, v in tree.items() for item in leaves(v, f"{prefix}[{k!r}]")]
+        return [item for k in sorted(tree) for item in leaves(tree[k], f"{prefix}[{k!r}]")]
     if isinstance(tree, (list, tuple)):
         return [item for i, v in enumerate(tree) for item in leaves(v, f"{prefix}[{i}]")]
     return [(prefix, tree)]
