@@ -151,12 +151,13 @@ def trajectory(optimizer, surface: Surface, w0, steps: int):
         raise ValueError(f"Invalid shape for w0: {tuple(w.shape)} (expected (2,))")
     path = [w]
     state = optimizer.init(w)
-    for _ in range(int(steps)):
-        updates, state = optimizer.update(surface.grad(w), state, w)
-        w = w + updates
-        if not bool(xp.isfinite(w).all()):
-            break
-        path.append(w)
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by stopping
+        for _ in range(int(steps)):
+            updates, state = optimizer.update(surface.grad(w), state, w)
+            w = w + updates
+            if not bool(xp.isfinite(w).all()):
+                break
+            path.append(w)
     return xp.stack(path)
 
 
