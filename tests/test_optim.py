@@ -464,3 +464,24 @@ def test_sparse_gradients_are_refused():
     w.grad = torch.zeros(4).to_sparse()
     with pytest.raises(RuntimeError, match="does not support sparse gradients"):
         opt.step()
+
+
+@pytest.mark.parametrize("device", devices())
+@pytest.mark.parametrize("foreach", [False, True])
+@pytest.mark.parametrize(
+    "cls_name,kwargs",
+    [
+        ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True)),
+        ("SGD", dict(lr=0.1, momentum=0.9, weight_decay=0.1)),
+        ("Adam", dict(lr=0.1, weight_decay=0.1)),
+        ("AdamW", dict(lr=0.1, amsgrad=True)),
+    ],
+)
+def test_step_treats_p_grad_as_read_only(cls_name, kwargs, foreach, device):
+    """torch 2.13's foreach SGD with Nesterov writes g + mu b into p.grad; ours never does."""
+    p = torch.zeros(3, device=device, requires_grad=True)
+    opt = getattr(topt, cls_name)([p], foreach=foreach, **kwargs)
+    for _ in range(3):
+        p.grad = torch.ones(3, device=device)
+        opt.step()
+        torch.testing.assert_close(p.grad, torch.ones(3, device=device))
