@@ -15,8 +15,8 @@ inverse. It stops when the gradient is small (``||grad|| <= gtol``) or the step 
 
 BFGS replaces ``H^{-1}`` by an estimate ``B`` built from gradient differences, with the
 inverse update ``B <- (I - rho s y^T) B (I - rho y s^T) + rho s s^T`` (``rho = 1/y^T s``),
-and a Wolfe line search along ``-B g``; it takes the same iterates as
-``scipy.optimize.minimize(method="BFGS")`` given the same line search. ``taylor*`` and
+and a Wolfe line search along ``-B g``; with :func:`scipy_bfgs_line_search` it takes the
+same iterates as ``scipy.optimize.minimize(method="BFGS")``. ``taylor*`` and
 ``newton*`` also work on torch tensors (:mod:`coursepkg.torch.second_order`); for large
 problems the production tools are ``torch.optim.LBFGS`` and ``scipy.optimize``.
 """
@@ -37,6 +37,7 @@ __all__ = [
     "bfgs",
     "newton",
     "newton_step",
+    "scipy_bfgs_line_search",
     "taylor1",
     "taylor2",
 ]
@@ -138,12 +139,37 @@ def _scipy_wolfe(f, grad, x, p, g, f_x, f_prev):
     return line_search(f, grad, x, p, g, f_x, f_prev, c1=1e-4, c2=0.9)
 
 
+def scipy_bfgs_line_search(f, grad, x, p, g, f_x, f_prev):
+    """The line search inside ``scipy.optimize.minimize(method="BFGS")``.
+
+    MINPACK's ``dcsrch`` (``line_search_wolfe1``), falling back to ``line_search_wolfe2``.
+    SciPy keeps it private (``scipy.optimize._optimize._line_search_wolfe12``); passing it
+    to :func:`bfgs` reproduces ``minimize``'s iterates. Returns ``alpha=None`` where SciPy
+    gives up. If a SciPy release moves the function, this raises ``ImportError`` naming it
+    (the course's tests then fail loudly instead of comparing different line searches).
+    """
+    try:
+        from scipy.optimize._optimize import _line_search_wolfe12, _LineSearchError
+    except ImportError as err:  # pragma: no cover - depends on the SciPy release
+        raise ImportError(
+            "scipy.optimize._optimize._line_search_wolfe12 is gone from this SciPy release; "
+            "use bfgs()'s default line search (scipy.optimize.line_search) instead"
+        ) from err
+    try:
+        return _line_search_wolfe12(
+            f, grad, x, p, g, f_x, f_prev, amin=1e-100, amax=1e100, c1=1e-4, c2=0.9
+        )
+    except _LineSearchError:
+        return (None,) * 6
+
+
 def bfgs(f, grad, x0, gtol=1e-5, max_iter=None, line_search=None):
     """BFGS with the inverse-Hessian update, ``B_0 = I``, as ``scipy.optimize.minimize``'s.
 
     ``line_search(f, grad, x, p, g, f_x, f_prev)`` returns scipy's tuple
     ``(alpha, n_f, n_g, f_new, f_x, g_new)`` (``alpha=None`` when it fails); the default
-    is ``scipy.optimize.line_search``. The first trial step is sized from ``f_prev``,
+    is the public ``scipy.optimize.line_search``; with :func:`scipy_bfgs_line_search` the
+    iterates are those of ``scipy.optimize.minimize(method="BFGS")``. The first trial step is sized from ``f_prev``,
     which starts at ``f(x0) + ||g0|| / 2`` (scipy's choice, a first move of length about 1).
     Stops when ``max |grad| <= gtol`` or after ``max_iter`` (default ``200 * n``) iterations.
     """

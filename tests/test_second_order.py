@@ -179,21 +179,12 @@ def _scipy_bfgs_path(f, grad, x0):
     return res, np.array(path)
 
 
-def _scipys_own_line_search(f, grad, x, p, g, f_x, f_prev):
-    """The line search minimize(method="BFGS") uses (private in SciPy; imported for the test)."""
-    from scipy.optimize._optimize import _line_search_wolfe12
-
-    return _line_search_wolfe12(
-        f, grad, x, p, g, f_x, f_prev, amin=1e-100, amax=1e100, c1=1e-4, c2=0.9
-    )
-
-
 @pytest.mark.parametrize("x0", [[-1.2, 1.0], [2.0, -1.0], [0.0, 0.0]])
 def test_bfgs_iterates_equal_scipys_with_the_same_line_search(x0):
     r = surfaces.rosenbrock()
     f, grad, x0 = (lambda w: float(r.f(w))), r.grad, np.array(x0)
     res, ref = _scipy_bfgs_path(f, grad, x0)
-    ours = second_order.bfgs(f, grad, x0, line_search=_scipys_own_line_search)
+    ours = second_order.bfgs(f, grad, x0, line_search=second_order.scipy_bfgs_line_search)
     assert ours.n_iter == res.nit and ours.converged == res.success
     np.testing.assert_allclose(ours.path, ref, rtol=0, atol=1e-6)
     np.testing.assert_allclose(ours.inv_hessian, res.hess_inv, rtol=1e-4, atol=1e-6)
