@@ -20,6 +20,9 @@ schedule                    formula                                             
 ``cosine_decay``            ``lr_min + (lr0 - lr_min)(1 + cos(pi e / T)) / 2``     ``CosineAnnealingLR(T, lr_min)``
 ==========================  ====================================================  =====================================
 
+torch's ``CosineAnnealingLR`` is periodic: after ``T`` it climbs back up to ``lr0``, while
+:func:`cosine_decay` stays at ``lr_min`` (they agree for ``e <= T``).
+
 The often-quoted ``k / sqrt(epoch) * lr0`` is infinite at epoch 0 and its ``k`` only
 rescales ``lr0``; :func:`inverse_sqrt_decay` is the well-defined version.
 """
