@@ -55,18 +55,16 @@ def check_window(n, name: str = "window n") -> int:
 
 def dtype_kind(dtype) -> str:
     """NumPy's one-letter kind ('f', 'i', 'u', 'b', 'c', 'O', ...) for NumPy or torch dtypes."""
-    text = str(dtype)
-    if text.startswith("torch."):
-        name = text.removeprefix("torch.")
-        if name == "bool":
-            return "b"
-        if name.startswith("complex"):
-            return "c"
-        if name.startswith(("float", "bfloat", "half", "double")):
+    if isinstance(dtype, np.dtype):
+        return dtype.kind
+    if type(dtype).__module__ == "torch":  # a torch.dtype (no need to import torch here)
+        if dtype.is_floating_point:
             return "f"
-        if name.startswith("uint"):
-            return "u"
-        return "i"
+        if dtype.is_complex:
+            return "c"
+        if str(dtype) == "torch.bool":
+            return "b"
+        return "i" if dtype.is_signed else "u"
     return np.dtype(dtype).kind
 
 
