@@ -9,8 +9,7 @@ hidden tests, and the Colab flow are checked for every exercise in tests/test_ex
 
 import pytest
 
-from exercises import build, grade
-from tests.test_exercises import ROOT, _variant
+from tests.exercise_grading import assert_blank_scores_zero, assert_case_grades, build_autograders
 
 pytestmark = pytest.mark.slow
 
@@ -114,45 +113,15 @@ CASES = [("backprop", name) for name in BACKPROP] + [
 
 @pytest.fixture(scope="session")
 def autograders(tmp_path_factory):
-    """Build an exercise (otter assign) into a temporary folder the first time it is needed."""
-    out = tmp_path_factory.mktemp("exercises_nn")
-    done = set()
-
-    def get(exercise):
-        if exercise not in done:
-            build.build_one(ROOT / "exercises" / exercise / f"{exercise}.ipynb", out, check=True)
-            done.add(exercise)
-        return out
-
-    return get
-
-
-def _grade(path, out, exercise):
-    results = grade.grade_one(
-        path, out / f"{exercise}-autograder.zip", timeout=240, cell_timeout=10
-    )
-    assert "error" not in results, results
-    return grade.summarize(results)
+    return build_autograders(tmp_path_factory, "exercises_nn")
 
 
 @pytest.mark.parametrize(("exercise", "name"), CASES, ids=[f"{e}-{n}" for e, n in CASES])
 def test_grading_gives_the_expected_scores_and_feedback(autograders, tmp_path, exercise, name):
-    out = autograders(exercise)
-    edits, expected, phrases = (BACKPROP if exercise == "backprop" else INITIALIZATION)[name]
-    sub = _variant(out / "solutions" / f"{exercise}.ipynb", edits, tmp_path / f"{name}.ipynb")
-    scores, total, possible, feedback = _grade(sub, out, exercise)
-    assert possible == POSSIBLE[exercise]
-    assert {q: s for q, s in scores.items() if s} == expected, feedback
-    text = "\n".join(feedback)
-    for phrase in phrases:
-        assert phrase in text, text
+    case = (BACKPROP if exercise == "backprop" else INITIALIZATION)[name]
+    assert_case_grades(autograders(exercise), tmp_path, exercise, name, case, POSSIBLE[exercise])
 
 
 @pytest.mark.parametrize("exercise", list(POSSIBLE))
 def test_blank_student_notebook_scores_zero(autograders, exercise):
-    out = autograders(exercise)
-    scores, total, possible, feedback = _grade(
-        ROOT / "book/exercises" / f"{exercise}.ipynb", out, exercise
-    )
-    assert (total, possible) == (0, POSSIBLE[exercise])
-    assert any("forget `return" in f for f in feedback), feedback
+    assert_blank_scores_zero(autograders(exercise), exercise, POSSIBLE[exercise])

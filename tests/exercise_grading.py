@@ -1,0 +1,50 @@
+"""Shared checks for the end-to-end grading tests of each exercise (test_exercises_*.py).
+
+A *case* is ``(edits, expected, phrases)``: edits of the solution notebook (pairs of old and
+new text), the points expected per question (questions scoring 0 left out), and phrases the
+feedback must contain.
+"""
+
+from exercises import build, grade
+from tests.test_exercises import ROOT, _variant
+
+
+def build_autograders(tmp_path_factory, name):
+    """A function that builds an exercise (otter assign) into a temporary folder once."""
+    out = tmp_path_factory.mktemp(name)
+    done = set()
+
+    def get(exercise):
+        if exercise not in done:
+            build.build_one(ROOT / "exercises" / exercise / f"{exercise}.ipynb", out, check=True)
+            done.add(exercise)
+        return out
+
+    return get
+
+
+def _grade(path, out, exercise):
+    results = grade.grade_one(
+        path, out / f"{exercise}-autograder.zip", timeout=240, cell_timeout=10
+    )
+    assert "error" not in results, results
+    return grade.summarize(results)
+
+
+def assert_case_grades(out, tmp_path, exercise, name, case, possible):
+    edits, expected, phrases = case
+    sub = _variant(out / "solutions" / f"{exercise}.ipynb", edits, tmp_path / f"{name}.ipynb")
+    scores, _, got_possible, feedback = _grade(sub, out, exercise)
+    assert got_possible == possible
+    assert {q: s for q, s in scores.items() if s} == expected, feedback
+    text = "\n".join(feedback)
+    for phrase in phrases:
+        assert phrase in text, text
+
+
+def assert_blank_scores_zero(out, exercise, possible):
+    _, total, got_possible, feedback = _grade(
+        ROOT / "book/exercises" / f"{exercise}.ipynb", out, exercise
+    )
+    assert (total, got_possible) == (0, possible)
+    assert any("forget `return" in f for f in feedback), feedback
