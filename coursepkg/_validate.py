@@ -27,6 +27,22 @@ def check_real(value, name: str) -> float:
     return float(value)
 
 
+def check_nonnegative(value, name: str) -> float:
+    """A real number ``>= 0`` (NaN rejected); message ``"Invalid {name} value: -1"`` as in torch.optim."""
+    v = check_real(value, f"{name} value")
+    if not v >= 0.0:
+        raise ValueError(f"Invalid {name} value: {value}")
+    return v
+
+
+def check_positive(value, name: str) -> float:
+    """A real number ``> 0`` (NaN rejected)."""
+    v = check_real(value, name)
+    if not v > 0.0:
+        raise ValueError(f"Invalid {name}: {value} (expected > 0)")
+    return v
+
+
 def check_beta(beta, name: str = "beta") -> float:
     """Decay rate of an exponential moving average: a real number in ``[0, 1)``."""
     b = check_real(beta, f"{name} value")

@@ -40,7 +40,7 @@ from typing import Any, NamedTuple
 from . import ema as _ema
 from ._backend import copy, namespace
 from ._tree import check_float_tree, check_same_structure, tree_map
-from ._validate import check_beta, check_real
+from ._validate import check_beta, check_nonnegative, check_real
 from .schedules import check_lr, inverse_time_decay
 
 __all__ = [
@@ -78,9 +78,17 @@ def _zeros(tree):
     return tree_map(lambda p: namespace(p).zeros_like(p), tree)
 
 
-def _l2(g, p, weight_decay):
-    """Gradient of ``J + weight_decay/2 * ||p||^2``: the coupled L2 penalty."""
-    return g + weight_decay * p if weight_decay else g
+def _l2(grads, params, weight_decay):
+    """Gradient of ``J + weight_decay/2 * ||p||^2``: ``g + weight_decay * p`` (coupled L2)."""
+    if not weight_decay:
+        return grads
+    return tree_map(lambda g, p: g + weight_decay * p, grads, _required(params))
+
+
+def _required(params):
+    if params is None:
+        raise ValueError("Invalid params: None (weight_decay needs the parameters)")
+    return params
 
 
 def _trace(b, g, mu, dampening=0.0):
@@ -109,20 +117,6 @@ def _lr(lr):
     return lr if callable(lr) else check_lr(lr)
 
 
-def _nonnegative(value, name):
-    v = check_real(value, f"{name} value")
-    if not v >= 0.0:
-        raise ValueError(f"Invalid {name} value: {value}")
-    return v
-
-
-def _eps(eps):
-    v = check_real(eps, "epsilon value")
-    if not v >= 0.0:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    return v
-
-
 def _betas(betas):
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise ValueError(f"Invalid betas: {betas!r} (expected a pair (beta1, beta2))")
@@ -140,11 +134,6 @@ def _check_step_inputs(grads, state_tree, params):
     check_same_structure(state_tree, grads, ("params", "grads"))
     if params is not None:
         check_same_structure(state_tree, params, ("the state", "params"))
-
-
-def _needs_params(weight_decay, params):
-    if weight_decay and params is None:
-        raise ValueError("Invalid params: None (weight_decay needs the parameters)")
 
 
 def _init(params):
@@ -173,9 +162,9 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
     ``dampening > 0`` (torch's convention; an EMA started at 0 would give ``(1 - d) g``).
     """
     lr = _lr(lr)
-    mu = _nonnegative(momentum, "momentum")
-    d = _nonnegative(dampening, "dampening")
-    wd = _nonnegative(weight_decay, "weight_decay")
+    mu = check_nonnegative(momentum, "momentum")
+    d = check_nonnegative(dampening, "dampening")
+    wd = check_nonnegative(weight_decay, "weight_decay")
     if nesterov and (mu <= 0.0 or d != 0.0):
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
@@ -184,10 +173,9 @@ def sgd(lr=1e-3, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
 
     def update(grads, state, params=None):
         _check_step_inputs(grads, state.b if mu else grads, params)
-        _needs_params(wd, params)
         t = state.t + 1
         lr_t = _learning_rate(lr, t)
-        g = tree_map(lambda g, p: _l2(g, p, wd), grads, params) if wd else grads
+        g = _l2(grads, params, wd)
         if not mu:
             return tree_map(lambda g: _descend(g, lr_t), g), SGDState(t, None)
         if t == 1:  # torch's convention: the buffer starts as a copy of the first gradient
@@ -256,10 +244,10 @@ def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0
     :func:`coursepkg.schedules.inverse_time_decay` per step.
     """
     lr = _lr(lr)
-    decay = _nonnegative(lr_decay, "lr_decay")
-    wd = _nonnegative(weight_decay, "weight_decay")
-    r0 = _nonnegative(initial_accumulator_value, "initial_accumulator_value")
-    eps = _eps(eps)
+    decay = check_nonnegative(lr_decay, "lr_decay")
+    wd = check_nonnegative(weight_decay, "weight_decay")
+    r0 = check_nonnegative(initial_accumulator_value, "initial_accumulator_value")
+    eps = check_nonnegative(eps, "epsilon")
     decay_factor = inverse_time_decay(1.0, decay)  # 1 / (1 + lr_decay * (t - 1))
 
     def init(params):
@@ -267,10 +255,9 @@ def adagrad(lr=1e-2, lr_decay=0.0, weight_decay=0.0, initial_accumulator_value=0
 
     def update(grads, state, params=None):
         _check_step_inputs(grads, state.r, params)
-        _needs_params(wd, params)
         t = state.t + 1
         lr_t = _learning_rate(lr, t) * decay_factor(t - 1)
-        g = tree_map(lambda g, p: _l2(g, p, wd), grads, params) if wd else grads
+        g = _l2(grads, params, wd)
         r = tree_map(lambda r, g: r + g * g, state.r, g)
         updates = tree_map(lambda g, r: _descend(g / _rms(r, eps), lr_t), g, r)
         return updates, AdaGradState(t, r)
@@ -302,9 +289,9 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
     """
     lr = _lr(lr)
     a = check_beta(alpha, "alpha")
-    eps = _eps(eps)
-    wd = _nonnegative(weight_decay, "weight_decay")
-    mu = _nonnegative(momentum, "momentum")
+    eps = check_nonnegative(eps, "epsilon")
+    wd = check_nonnegative(weight_decay, "weight_decay")
+    mu = check_nonnegative(momentum, "momentum")
 
     def init(params):
         z = _init(params)
@@ -314,10 +301,9 @@ def rmsprop(lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, cente
 
     def update(grads, state, params=None):
         _check_step_inputs(grads, state.v, params)
-        _needs_params(wd, params)
         t = state.t + 1
         lr_t = _learning_rate(lr, t)
-        g = tree_map(lambda g, p: _l2(g, p, wd), grads, params) if wd else grads
+        g = _l2(grads, params, wd)
         v = tree_map(lambda v, g: _ema._step(v, g * g, a), state.v, g)
         m = tree_map(lambda m, g: _ema._step(m, g, a), state.m, g) if centered else None
         if centered:
@@ -342,9 +328,9 @@ class AdamState(NamedTuple):
 
 def _adam(lr, betas, eps, weight_decay, amsgrad, decoupled):
     lr = _lr(lr)
-    eps = _eps(eps)
+    eps = check_nonnegative(eps, "epsilon")
     b1, b2 = _betas(betas)
-    wd = _nonnegative(weight_decay, "weight_decay")
+    wd = check_nonnegative(weight_decay, "weight_decay")
 
     def init(params):
         z = _init(params)
@@ -352,10 +338,11 @@ def _adam(lr, betas, eps, weight_decay, amsgrad, decoupled):
 
     def update(grads, state, params=None):
         _check_step_inputs(grads, state.m, params)
-        _needs_params(wd, params)
         t = state.t + 1
         lr_t = _learning_rate(lr, t)
-        g = tree_map(lambda g, p: _l2(g, p, wd), grads, params) if wd and not decoupled else grads
+        g = grads if decoupled else _l2(grads, params, wd)
+        if decoupled and wd:
+            _required(params)
         m = tree_map(lambda m, g: _ema._step(m, g, b1), state.m, g)
         v = tree_map(lambda v, g: _ema._step(v, g * g, b2), state.v, g)
         v_max = (

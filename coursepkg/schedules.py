@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from ._validate import check_real
+from ._validate import check_nonnegative, check_real
 
 __all__ = [
     "constant",
@@ -51,13 +51,6 @@ def check_lr(lr) -> float:
     if not value >= 0.0:  # also rejects NaN
         raise ValueError(f"Invalid learning rate: {lr}")
     return value
-
-
-def _nonnegative(value, name: str) -> float:
-    v = check_real(value, f"{name} value")
-    if not v >= 0.0:
-        raise ValueError(f"Invalid {name} value: {value}")
-    return v
 
 
 def _positive_int(value, name: str) -> int:
@@ -90,7 +83,7 @@ def inverse_time_decay(lr0, decay_rate):
 
     ``torch.optim.Adagrad(lr_decay=...)`` applies this one per step (``e = t - 1``).
     """
-    lr0, decay_rate = check_lr(lr0), _nonnegative(decay_rate, "decay_rate")
+    lr0, decay_rate = check_lr(lr0), check_nonnegative(decay_rate, "decay_rate")
 
     def schedule(e):
         return lr0 / (1.0 + decay_rate * _epoch(e))
@@ -112,7 +105,7 @@ def exponential_decay(lr0, gamma):
 
 def inverse_sqrt_decay(lr0, decay_rate=1.0):
     """``lr0 / sqrt(1 + decay_rate * e)``: finite at ``e = 0``, unlike ``k / sqrt(e)``."""
-    lr0, decay_rate = check_lr(lr0), _nonnegative(decay_rate, "decay_rate")
+    lr0, decay_rate = check_lr(lr0), check_nonnegative(decay_rate, "decay_rate")
 
     def schedule(e):
         return lr0 / math.sqrt(1.0 + decay_rate * _epoch(e))

@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._backend import namespace
-from ._validate import check_real
+from ._validate import check_positive
 
 __all__ = [
     "BFGSResult",
@@ -47,13 +47,6 @@ def _vector(x, name="x0"):
     if x.ndim != 1 or x.shape[0] == 0:
         raise ValueError(f"Invalid shape for {name}: {tuple(x.shape)} (expected a 1-D vector)")
     return x
-
-
-def _positive(value, name):
-    v = check_real(value, name)
-    if not v > 0:
-        raise ValueError(f"Invalid {name}: {value} (expected > 0)")
-    return v
 
 
 def _max_iter(value):
@@ -98,7 +91,11 @@ def newton(grad, hess, x0, gtol=1e-8, xtol=1e-12, max_iter=50):
     or after ``max_iter`` steps. A singular Hessian ends the run (``converged=False``).
     Pure Newton converges to *any* stationary point; on a saddle it converges to the saddle.
     """
-    gtol, xtol, max_iter = _positive(gtol, "gtol"), _positive(xtol, "xtol"), _max_iter(max_iter)
+    gtol, xtol, max_iter = (
+        check_positive(gtol, "gtol"),
+        check_positive(xtol, "xtol"),
+        _max_iter(max_iter),
+    )
     x0 = _vector(x0)
     xp = namespace(x0)
     x = x0 * 1.0
@@ -174,7 +171,7 @@ def bfgs(f, grad, x0, gtol=1e-5, max_iter=None, line_search=None):
     Stops when ``max |grad| <= gtol`` or after ``max_iter`` (default ``200 * n``) iterations.
     """
     x = _vector(np.asarray(x0, dtype=np.float64))
-    gtol = _positive(gtol, "gtol")
+    gtol = check_positive(gtol, "gtol")
     max_iter = 200 * x.size if max_iter is None else _max_iter(max_iter)
     search = line_search or _scipy_wolfe
     n = x.size

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._backend import namespace
-from ._validate import check_real
+from ._validate import check_positive, check_real
 
 __all__ = [
     "Surface",
@@ -61,20 +61,13 @@ def _matrix(xp, a, b, c, d):
     return _stack(xp, [_stack(xp, [a, b]), _stack(xp, [c, d])], axis=-2)
 
 
-def _positive(value, name):
-    v = check_real(value, name)
-    if not v > 0:
-        raise ValueError(f"Invalid {name}: {value} (expected > 0)")
-    return v
-
-
 def elongated_quadratic(a=1.0, b=10.0) -> Surface:
     """``f(x, y) = (a x^2 + b y^2) / 2``: gradient ``(a x, b y)``, Hessian ``diag(a, b)``.
 
     Gradient descent converges for ``lr < 2 / max(a, b)``; the best fixed rate
     ``2 / (a + b)`` still shrinks the error only by ``(b - a) / (b + a)`` per step.
     """
-    a, b = _positive(a, "a"), _positive(b, "b")
+    a, b = check_positive(a, "a"), check_positive(b, "b")
 
     def f(w):
         x, y = _xy(w)
@@ -97,7 +90,7 @@ def elongated_quadratic(a=1.0, b=10.0) -> Surface:
 
 def rosenbrock(a=1.0, b=100.0) -> Surface:
     """``f(x, y) = (a - x)^2 + b (y - x^2)^2``, minimum 0 at ``(a, a^2)`` (``scipy.optimize.rosen``)."""
-    a, b = check_real(a, "a"), _positive(b, "b")
+    a, b = check_real(a, "a"), check_positive(b, "b")
 
     def f(w):
         x, y = _xy(w)

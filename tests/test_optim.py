@@ -442,6 +442,8 @@ def test_bad_shapes_and_dtypes_raise_errors_that_name_the_parameter():
         opt.init({"W1": np.zeros((3, 2)), "b1": np.zeros(2, dtype=np.int64)})
     with pytest.raises(ValueError, match="weight_decay needs the parameters"):
         optim.sgd(weight_decay=0.1).update(np.ones(2), optim.sgd().init(np.ones(2)))
+    with pytest.raises(ValueError, match="weight_decay needs the parameters"):
+        optim.adamw(weight_decay=0.1).update(np.ones(2), optim.adamw().init(np.ones(2)))
 
 
 def test_torch_twin_refuses_numpy_arrays():

@@ -224,14 +224,6 @@ def _adam_foreach(params, grads, states, *, lr, betas, eps, weight_decay, amsgra
     torch._foreach_addcdiv_(params, m, denom, step_sizes)
 
 
-def _adam_foreach_coupled(params, grads, states, **hyper):
-    _adam_foreach(params, grads, states, decoupled=False, **hyper)
-
-
-def _adam_foreach_decoupled(params, grads, states, **hyper):
-    _adam_foreach(params, grads, states, decoupled=True, **hyper)
-
-
 class SGD(_Optimizer):
     """``torch.optim.SGD`` rebuilt on :func:`coursepkg.optim.sgd` (same arguments and iterates)."""
 
@@ -329,7 +321,7 @@ class Adam(_Optimizer):
     _factory = staticmethod(_np.adam)
     _state_type = AdamState
     _hyper = ("lr", "betas", "eps", "weight_decay", "amsgrad")
-    _foreach_kernel = staticmethod(_adam_foreach_coupled)
+    _foreach_kernel = staticmethod(functools.partial(_adam_foreach, decoupled=False))
 
     def __init__(
         self,
@@ -350,7 +342,7 @@ class AdamW(Adam):
     """``torch.optim.AdamW`` rebuilt on :func:`coursepkg.optim.adamw` (decoupled weight decay)."""
 
     _factory = staticmethod(_np.adamw)
-    _foreach_kernel = staticmethod(_adam_foreach_decoupled)
+    _foreach_kernel = staticmethod(functools.partial(_adam_foreach, decoupled=True))
 
     def __init__(
         self,
