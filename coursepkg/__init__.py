@@ -7,6 +7,9 @@ twins (same names and signatures, any device). The public API is small on purpos
 - :mod:`coursepkg.ema`       exponentially weighted averages
 - :mod:`coursepkg.layers`    forward/backward of linear layers, activations and losses
 - :mod:`coursepkg.mlp`       a multilayer perceptron composed from those layers
+- :mod:`coursepkg.batchnorm` batch normalization, forward/backward, running statistics
+- :mod:`coursepkg.regularization` L1/L2 penalties, inverted dropout, early stopping, bagging
+- :mod:`coursepkg.augmentation` data augmentation on batches of images
 - :mod:`coursepkg.gradcheck` centred-difference gradient checking
 - :mod:`coursepkg.init`      weight initializers (zeros ... Xavier, LeCun, He)
 - :mod:`coursepkg.preprocessing` train/dev/test splits, standardization, mini-batches
@@ -24,6 +27,8 @@ Each algorithm module has a twin of the same name in :mod:`coursepkg.torch`.
 __version__ = "0.1.0"
 
 from . import (  # noqa: E402
+    augmentation,
+    batchnorm,
     data,
     device,
     ema,
@@ -34,6 +39,7 @@ from . import (  # noqa: E402
     mlp,
     optim,
     preprocessing,
+    regularization,
     schedules,
     second_order,
     surfaces,
@@ -41,6 +47,8 @@ from . import (  # noqa: E402
 
 __all__ = [
     "__version__",
+    "augmentation",
+    "batchnorm",
     "data",
     "device",
     "ema",
@@ -51,6 +59,7 @@ __all__ = [
     "mlp",
     "optim",
     "preprocessing",
+    "regularization",
     "schedules",
     "second_order",
     "surfaces",

@@ -275,20 +275,27 @@ def _labels(z, y):
         raise ValueError(f"Invalid label in y: {bad} (expected 0 <= y < {z.shape[1]})")
 
 
-def softmax_cross_entropy(z, y):
+def softmax_cross_entropy(z, y, label_smoothing=0.0):
     """Mean cross-entropy of softmax outputs, and its gradient with respect to the logits.
 
-    ``loss = -(1/N) sum_n log softmax(z_n)[y_n]`` and ``dz = (softmax(z) - Y) / N``
-    with ``Y`` the one-hot labels: the famous ``dZ = A - Y`` (per example).
+    ``loss = -(1/N) sum_n sum_c q_nc log softmax(z_n)_c`` and ``dz = (softmax(z) - q) / N``
+    with targets ``q``: the one-hot labels ``Y`` (the famous ``dZ = A - Y`` per example),
+    or with label smoothing ``eps`` the mixture ``q = (1 - eps) Y + eps / C`` -- the same
+    targets as ``torch.nn.CrossEntropyLoss(label_smoothing=eps)``.
 
     Shapes: ``z (N, C)`` logits, ``y (N,)`` integer labels -> ``(loss, dz (N, C))``.
     """
     _labels(z, y)
+    eps = check_real(label_smoothing, "label_smoothing")
+    if not 0.0 <= eps <= 1.0:
+        raise ValueError(f"Invalid label_smoothing: {label_smoothing} (expected 0 <= eps <= 1)")
     n, c = z.shape
     logp = log_softmax(z)
-    onehot = one_hot(y, c, like=z)
-    loss = -(logp * onehot).sum() / n
-    dz = (namespace(z).exp(logp) - onehot) / n
+    q = one_hot(y, c, like=z)
+    if eps:
+        q = (1.0 - eps) * q + eps / c
+    loss = -(logp * q).sum() / n
+    dz = (namespace(z).exp(logp) - q) / n
     return loss, dz
 
 

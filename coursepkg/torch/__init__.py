@@ -6,6 +6,8 @@ present), and is tested against the NumPy version and the production library.
 """
 
 from . import (
+    augmentation,
+    batchnorm,
     ema,
     gradcheck,
     init,
@@ -13,12 +15,15 @@ from . import (
     mlp,
     optim,
     preprocessing,
+    regularization,
     schedules,
     second_order,
     surfaces,
 )
 
 __all__ = [
+    "augmentation",
+    "batchnorm",
     "ema",
     "gradcheck",
     "init",
@@ -26,6 +31,7 @@ __all__ = [
     "mlp",
     "optim",
     "preprocessing",
+    "regularization",
     "schedules",
     "second_order",
     "surfaces",
