@@ -117,7 +117,7 @@ class MLP:
             if self.batchnorm
         }
         self._dropout_rng = np.random.default_rng([seed, 1])  # a stream apart from the init
-        self._caches = None
+        self._caches = self._drop_caches = None
 
     @property
     def num_layers(self) -> int:
@@ -131,22 +131,23 @@ class MLP:
         """
         act_forward, _ = ACTIVATIONS[self.activation]
         p = self.params
-        caches, h = [], x
+        caches, drop_caches, h = [], [], x
         for layer in range(1, self.num_layers + 1):
             hidden = layer < self.num_layers
             bias = p.get(f"b{layer}")
             if bias is None:  # batch norm follows: no bias
                 bias = np.zeros(p[f"W{layer}"].shape[1], dtype=h.dtype)
             h, lin_cache = linear_forward(h, p[f"W{layer}"], bias)
-            act_cache = drop_cache = None
+            act_cache = drop_cache = None  # dropout's cache is kept apart: (lin, act) pairs
             if hidden and self.batchnorm:
                 h = self.bn[layer].forward(h, training, p[f"gamma{layer}"], p[f"beta{layer}"])
             if hidden:
                 h, act_cache = act_forward(h)
                 keep = self.keep_probs[layer - 1]
                 h, drop_cache = dropout_forward(h, keep, self._dropout_rng, training)
-            caches.append((lin_cache, act_cache, drop_cache))
-        self._caches = caches
+            caches.append((lin_cache, act_cache))
+            drop_caches.append(drop_cache)
+        self._caches, self._drop_caches = caches, drop_caches
         return h
 
     def backward(self, dscores) -> dict:
@@ -156,9 +157,9 @@ class MLP:
         _, act_backward = ACTIVATIONS[self.activation]
         grads, dh = {}, dscores
         for layer in range(self.num_layers, 0, -1):
-            lin_cache, act_cache, drop_cache = self._caches[layer - 1]
+            lin_cache, act_cache = self._caches[layer - 1]
             if layer < self.num_layers:
-                dh = dropout_backward(dh, drop_cache)
+                dh = dropout_backward(dh, self._drop_caches[layer - 1])
                 dh = act_backward(dh, act_cache)
                 if self.batchnorm:
                     dh, grads[f"gamma{layer}"], grads[f"beta{layer}"] = self.bn[layer].backward(dh)
