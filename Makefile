@@ -37,6 +37,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
+	$(PY) -m tests.execute_chapters
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "Site built: file://$(CURDIR)/_build/html/index.html"
 
@@ -67,6 +68,7 @@ notebooks: $(STAMP)
 
 book-check: $(STAMP)
 	rm -rf _build/html _build/.doctrees
+	$(PY) -m tests.execute_chapters
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	$(PY) -m tests.check_site _build/html
 

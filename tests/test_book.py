@@ -77,3 +77,13 @@ def test_citations_exist_in_the_bibliography():
             for group in re.findall(r"\{cite[a-z:]*\}`([^`]+)`", page.read_text()):
                 for key in group.split(","):
                     assert key.strip() in keys, f"{rel(page)} cites unknown {key}"
+
+
+def test_parallel_pre_execution_covers_every_chapter_and_the_book_uses_its_cache():
+    """tests/execute_chapters.py fills the cache the build reads; a chapter it missed would be
+    executed serially by the build (correct, but slow)."""
+    from tests.execute_chapters import chapters
+
+    assert set(chapters()) == set(CHAPTERS)
+    assert CONFIG["execute"]["execute_notebooks"] == "cache"
+    assert "cache" not in CONFIG["execute"]  # Jupyter Book's default: _build/.jupyter_cache
