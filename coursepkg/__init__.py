@@ -17,6 +17,11 @@ twins (same names and signatures, any device). The public API is small on purpos
 - :mod:`coursepkg.schedules` learning-rate schedules
 - :mod:`coursepkg.second_order` Taylor expansions, Newton's method, BFGS
 - :mod:`coursepkg.surfaces`  2-D test functions and optimizer trajectories
+- :mod:`coursepkg.features`  grayscale, DCT/DFT compression, image metrics, correlation
+- :mod:`coursepkg.pca`       principal component analysis (full and randomized SVD)
+- :mod:`coursepkg.metrics`   confusion matrix, precision/recall/F-beta and every derived rate
+- :mod:`coursepkg.strategy`  bias/variance diagnosis, error analysis, satisficing metrics
+- :mod:`coursepkg.tuning`    grid/random/coarse-to-fine search and the Optuna bridge
 - :mod:`coursepkg.data`      datasets: checksummed cached downloads, offline fallbacks
 - :mod:`coursepkg.device`    which device and which dataset a notebook is using
 - :mod:`coursepkg.grading`   helpers the autograded exercises use
@@ -32,17 +37,22 @@ from . import (  # noqa: E402
     data,
     device,
     ema,
+    features,
     gradcheck,
     grading,
     init,
     layers,
+    metrics,
     mlp,
     optim,
+    pca,
     preprocessing,
     regularization,
     schedules,
     second_order,
+    strategy,
     surfaces,
+    tuning,
 )
 
 __all__ = [
@@ -52,15 +62,20 @@ __all__ = [
     "data",
     "device",
     "ema",
+    "features",
     "gradcheck",
     "grading",
     "init",
     "layers",
+    "metrics",
     "mlp",
     "optim",
+    "pca",
     "preprocessing",
     "regularization",
     "schedules",
     "second_order",
+    "strategy",
     "surfaces",
+    "tuning",
 ]
