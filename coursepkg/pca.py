@@ -1,6 +1,6 @@
 """Principal component analysis (PCA) from scratch, written once for NumPy and torch.
 
-Chapter: *Feature optimization* (``book/features.ipynb``).
+Chapter: *Principal component analysis and eigenfaces* (``book/pca.ipynb``).
 
 Notation (as in the chapter): data :math:`X \\in \\mathbb{R}^{n \\times d}` (one example per
 row), mean :math:`\\mu = \\frac1n \\sum_i x_i`, centred data :math:`X_c = X - \\mu`.

@@ -7,7 +7,7 @@ be tensors; everything is computed on their device, and the fitted attributes
 (``mean_``, ``components_``, ``explained_variance_``, ...) are tensors on that device.
 Integer tensors are promoted to ``torch.get_default_dtype()``.
 
-Chapter: *Feature optimization* (``book/features.ipynb``).
+Chapter: *Principal component analysis and eigenfaces* (``book/pca.ipynb``).
 """
 
 from __future__ import annotations
