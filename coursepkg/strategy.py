@@ -133,8 +133,8 @@ def diagnose(bayes, train, train_dev=None, dev=None, test=None, *, tol=0.01):
     A gap is a problem when it exceeds ``tol`` (default 0.01, one percentage point; what
     counts as large depends on the application). ``problems`` lists them in the order of
     the chain of goals (training set, then train-dev/dev, then test); ``verdict`` is
-    ``"good"`` without a problem, ``"both bias and variance"`` when those two are both
-    high, otherwise the problem with the largest gap; ``advice`` lists the knobs of
+    ``"good"`` without a problem, ``"both bias and variance"`` when those two are the
+    two largest problems, otherwise the problem with the largest gap; ``advice`` lists the knobs of
     :data:`KNOBS` for every problem, in the same order. Gaps are rounded to 12 decimals.
     """
     t = check_real(tol, "tol")
@@ -152,12 +152,13 @@ def diagnose(bayes, train, train_dev=None, dev=None, test=None, *, tol=0.01):
     }
     high = [(name, gaps[field]) for field, name in _COMPONENTS if (gaps[field] or 0.0) > t]
     problems = tuple(name for name, _ in high)
-    if not problems:
+    ranked = [name for name, _ in sorted(high, key=lambda item: -item[1])]
+    if not ranked:
         verdict = "good"
-    elif "high bias" in problems and "high variance" in problems:
+    elif set(ranked[:2]) == {"high bias", "high variance"}:
         verdict = "both bias and variance"
     else:
-        verdict = max(high, key=lambda item: item[1])[0]
+        verdict = ranked[0]
     advice = tuple(knob for name in problems for knob in KNOBS[name])
     return Diagnosis(**gaps, problems=problems, verdict=verdict, advice=advice)
 

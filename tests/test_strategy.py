@@ -279,3 +279,9 @@ def test_balanced_sample_weights_match_sklearn(rng, device):
     np.testing.assert_allclose(totals, totals[0])  # every class weighs the same in the loss
     with pytest.raises(TypeError, match="Invalid dtype for y: float64"):
         S.balanced_sample_weights(np.array([0.0, 1.0]))
+
+
+def test_a_dominant_data_mismatch_is_the_verdict_even_with_bias_and_variance_high():
+    d = S.diagnose(0.0, 0.055, train_dev=0.089, dev=0.438)
+    assert set(d.problems) == {"high bias", "high variance", "data mismatch"}
+    assert d.verdict == "data mismatch"
