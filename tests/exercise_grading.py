@@ -5,6 +5,8 @@ new text), the points expected per question (questions scoring 0 left out), and 
 feedback must contain.
 """
 
+import pytest
+
 from exercises import build, grade
 from tests.test_exercises import ROOT, _variant
 
@@ -48,3 +50,34 @@ def assert_blank_scores_zero(out, exercise, possible):
     )
     assert (total, got_possible) == (0, possible)
     assert any("forget `return" in f for f in feedback), feedback
+
+
+def grading_tests(group, variants, possible):
+    """The session fixture and the two tests of a grading file, for ``variants``
+    (``{exercise: {case name: case}}``) and ``possible`` (``{exercise: points}``). Use::
+
+        autograders, test_grading_gives_the_expected_scores_and_feedback, \\
+            test_blank_student_notebook_scores_zero = grading_tests("exercises_x", VARIANTS, POSSIBLE)
+    """
+    cases = [(exercise, name) for exercise, named in variants.items() for name in named]
+
+    @pytest.fixture(scope="session")
+    def autograders(tmp_path_factory):
+        return build_autograders(tmp_path_factory, group)
+
+    @pytest.mark.parametrize(("exercise", "name"), cases, ids=[f"{e}-{n}" for e, n in cases])
+    def test_grading_gives_the_expected_scores_and_feedback(autograders, tmp_path, exercise, name):
+        case = variants[exercise][name]
+        assert_case_grades(
+            autograders(exercise), tmp_path, exercise, name, case, possible[exercise]
+        )
+
+    @pytest.mark.parametrize("exercise", list(possible))
+    def test_blank_student_notebook_scores_zero(autograders, exercise):
+        assert_blank_scores_zero(autograders(exercise), exercise, possible[exercise])
+
+    return (
+        autograders,
+        test_grading_gives_the_expected_scores_and_feedback,
+        test_blank_student_notebook_scores_zero,
+    )

@@ -9,7 +9,7 @@ hidden tests, and the Colab flow are checked for every exercise in tests/test_ex
 
 import pytest
 
-from tests.exercise_grading import assert_blank_scores_zero, assert_case_grades, build_autograders
+from tests.exercise_grading import grading_tests
 
 pytestmark = pytest.mark.slow
 
@@ -179,20 +179,9 @@ NEWTON = {
 }
 
 VARIANTS = {"minibatches": MINIBATCHES, "optimizers": OPTIMIZERS, "newton": NEWTON}
-CASES = [(exercise, name) for exercise, variants in VARIANTS.items() for name in variants]
 
-
-@pytest.fixture(scope="session")
-def autograders(tmp_path_factory):
-    return build_autograders(tmp_path_factory, "exercises_optim")
-
-
-@pytest.mark.parametrize(("exercise", "name"), CASES, ids=[f"{e}-{n}" for e, n in CASES])
-def test_grading_gives_the_expected_scores_and_feedback(autograders, tmp_path, exercise, name):
-    case = VARIANTS[exercise][name]
-    assert_case_grades(autograders(exercise), tmp_path, exercise, name, case, POSSIBLE[exercise])
-
-
-@pytest.mark.parametrize("exercise", list(POSSIBLE))
-def test_blank_student_notebook_scores_zero(autograders, exercise):
-    assert_blank_scores_zero(autograders(exercise), exercise, POSSIBLE[exercise])
+(
+    autograders,
+    test_grading_gives_the_expected_scores_and_feedback,
+    test_blank_student_notebook_scores_zero,
+) = grading_tests("exercises_optim", VARIANTS, POSSIBLE)

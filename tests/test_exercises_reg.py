@@ -10,7 +10,7 @@ pipeline in tests/test_exercises.py.
 
 import pytest
 
-from tests.exercise_grading import assert_blank_scores_zero, assert_case_grades, build_autograders
+from tests.exercise_grading import grading_tests
 
 pytestmark = pytest.mark.slow
 
@@ -118,20 +118,9 @@ REGULARIZATION = {
 }
 
 VARIANTS = {"batchnorm": BATCHNORM, "regularization": REGULARIZATION}
-CASES = [(exercise, name) for exercise, variants in VARIANTS.items() for name in variants]
 
-
-@pytest.fixture(scope="session")
-def autograders(tmp_path_factory):
-    return build_autograders(tmp_path_factory, "exercises_reg")
-
-
-@pytest.mark.parametrize(("exercise", "name"), CASES, ids=[f"{e}-{n}" for e, n in CASES])
-def test_grading_gives_the_expected_scores_and_feedback(autograders, tmp_path, exercise, name):
-    case = VARIANTS[exercise][name]
-    assert_case_grades(autograders(exercise), tmp_path, exercise, name, case, POSSIBLE[exercise])
-
-
-@pytest.mark.parametrize("exercise", list(POSSIBLE))
-def test_blank_student_notebook_scores_zero(autograders, exercise):
-    assert_blank_scores_zero(autograders(exercise), exercise, POSSIBLE[exercise])
+(
+    autograders,
+    test_grading_gives_the_expected_scores_and_feedback,
+    test_blank_student_notebook_scores_zero,
+) = grading_tests("exercises_reg", VARIANTS, POSSIBLE)
