@@ -753,6 +753,9 @@ def run_workers(
     ``pruner``: an Optuna pruner (default: Optuna's ``MedianPruner``). ``timeout``: seconds
     per worker, passed to ``optimize``. Workers run with one BLAS thread each; their
     logs are printed with ``verbose=True`` and shown in the error if a worker fails.
+    The returned study reads its storage lazily: keep a journal file (or the database)
+    for as long as you use the study, e.g. copy ``study.trials`` before deleting a
+    temporary directory that holds the file.
     """
     import optuna
 
