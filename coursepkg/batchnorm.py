@@ -81,7 +81,16 @@ def _bcast(p, x):
     return p if x.ndim == 2 else p.reshape(1, -1, 1, 1)
 
 
-def _flat(a, x):
+def _affine_grads(dout, cache):
+    """``(dgamma, dbeta)`` of ``out = gamma * x_hat + beta``: ``sum(dout * x_hat)``, ``sum(dout)``
+    over the batch (and spatial) axes; the same in training and evaluation mode."""
+    axes = cache["axes"]
+    return _flat((dout * cache["x_hat"]).sum(axis=axes, keepdims=True)), _flat(
+        dout.sum(axis=axes, keepdims=True)
+    )
+
+
+def _flat(a):
     """A statistic reduced with ``keepdims`` back to ``(D,)``."""
     return a.reshape(-1)
 
@@ -114,7 +123,7 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     x_hat = xc * inv_std  # d x_hat / d xc = inv_std
     out = _bcast(gamma, x) * x_hat + _bcast(beta, x)  # d out / d x_hat = gamma
     cache = {"x_hat": x_hat, "xc": xc, "std": std, "inv_std": inv_std, "gamma": gamma}
-    cache.update(mu=_flat(mu, x), var=_flat(var, x), m=m, axes=axes)
+    cache.update(mu=_flat(mu), var=_flat(var), m=m, axes=axes)
     return out, cache
 
 
@@ -128,10 +137,9 @@ def batchnorm_backward_graph(dout, cache):
 
     Returns ``(dx, dgamma, dbeta)``.
     """
-    x_hat, xc, std, inv_std = cache["x_hat"], cache["xc"], cache["std"], cache["inv_std"]
+    xc, std, inv_std = cache["xc"], cache["std"], cache["inv_std"]
     axes, m, gamma = cache["axes"], cache["m"], cache["gamma"]
-    dbeta = _flat(dout.sum(axis=axes, keepdims=True), dout)  # out = ... + beta
-    dgamma = _flat((dout * x_hat).sum(axis=axes, keepdims=True), dout)  # out = gamma * x_hat
+    dgamma, dbeta = _affine_grads(dout, cache)  # out = gamma * x_hat + beta
     dx_hat = dout * _bcast(gamma, dout)
     dinv_std = (dx_hat * xc).sum(axis=axes, keepdims=True)  # x_hat = xc * inv_std
     dxc = dx_hat * inv_std  # ... first path into xc
@@ -156,13 +164,11 @@ def batchnorm_backward(dout, cache):
     Returns ``(dx, dgamma, dbeta)``.
     """
     x_hat, inv_std, axes, m = cache["x_hat"], cache["inv_std"], cache["axes"], cache["m"]
-    dbeta = dout.sum(axis=axes, keepdims=True)
-    dgamma = (dout * x_hat).sum(axis=axes, keepdims=True)
     g = dout * _bcast(cache["gamma"], dout)
     g_sum = g.sum(axis=axes, keepdims=True)
     gx_sum = (g * x_hat).sum(axis=axes, keepdims=True)
     dx = inv_std / m * (m * g - g_sum - x_hat * gx_sum)
-    return dx, _flat(dgamma, dout), _flat(dbeta, dout)
+    return (dx, *_affine_grads(dout, cache))
 
 
 # ---- evaluation mode: running statistics ------------------------------------------
@@ -227,10 +233,8 @@ def batchnorm_eval_forward(x, gamma, beta, running_mean, running_var, eps=1e-5):
 
 def batchnorm_eval_backward(dout, cache):
     """Gradients in evaluation mode: ``dx = dout * gamma * inv_std`` (the statistics are constants)."""
-    axes, x_hat = cache["axes"], cache["x_hat"]
-    dbeta = _flat(dout.sum(axis=axes, keepdims=True), dout)
-    dgamma = _flat((dout * x_hat).sum(axis=axes, keepdims=True), dout)
-    return dout * _bcast(cache["gamma"], dout) * cache["inv_std"], dgamma, dbeta
+    dx = dout * _bcast(cache["gamma"], dout) * cache["inv_std"]
+    return (dx, *_affine_grads(dout, cache))
 
 
 # ---- a layer object, as used by the MLP --------------------------------------------

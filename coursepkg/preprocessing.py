@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import numbers
 
-import numpy as np
-
-from ._backend import is_tensor, namespace
+from ._backend import generator, is_tensor, namespace
 from ._validate import check_real
 
 __all__ = ["Standardizer", "minibatches", "train_dev_test_split"]
@@ -75,18 +73,11 @@ def _permutation(n, rng, like):
     ``None`` for the library's global generator (seeded by ``seed_everything``). Pass
     one generator for a whole run so that every epoch gets a fresh, reproducible order.
     """
+    rng = generator(rng, like)
     if is_tensor(like):
         import torch
 
-        if rng is not None and not isinstance(rng, torch.Generator):
-            rng = torch.Generator().manual_seed(int(rng))
         return torch.randperm(n, generator=rng).to(like.device)
-    if rng is None:
-        from .init import global_rng
-
-        rng = global_rng()
-    elif not isinstance(rng, np.random.Generator):
-        rng = np.random.default_rng(rng)
     return rng.permutation(n)
 
 

@@ -150,14 +150,18 @@ class EarlyStopping:
 
 
 # ---- bagging and model averaging ---------------------------------------------------
+def _check_counts(n, n_models):
+    for name, v in (("n", n), ("n_models", n_models)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"Invalid {name}: {v!r} (expected an integer >= 1)")
+
+
 def bootstrap_indices(n, n_models, rng=None):
     """``(n_models, n)`` integer indices: one bootstrap sample (n draws with replacement) per model.
 
     Each sample leaves out about ``(1 - 1/n)^n ≈ 1/e ≈ 37 %`` of the examples.
     """
-    for name, v in (("n", n), ("n_models", n_models)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"Invalid {name}: {v!r} (expected an integer >= 1)")
+    _check_counts(n, n_models)
     return generator(rng, np.zeros(0)).integers(0, n, size=(n_models, n))
 
 

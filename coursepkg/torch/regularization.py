@@ -8,6 +8,7 @@ both unchanged. Chapter: *Regularization* (``book/regularization.ipynb``).
 from __future__ import annotations
 
 from .. import regularization as _generic
+from .._backend import generator
 from ._twin import tensors_only
 
 __all__ = list(_generic.__all__)
@@ -27,7 +28,6 @@ def bootstrap_indices(n, n_models, rng=None):
     or ``None`` for torch's global generator)."""
     import torch
 
-    _generic.bootstrap_indices(n, 1, 0)  # the same argument checks
-    if rng is not None and not isinstance(rng, torch.Generator):
-        rng = torch.Generator().manual_seed(int(rng))
+    _generic._check_counts(n, n_models)
+    rng = generator(rng, torch.zeros(0))
     return torch.randint(0, n, (n_models, n), generator=rng)
