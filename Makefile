@@ -18,13 +18,16 @@ BOOK_FLAGS := -W -n --keep-going
 export COURSEPKG_OFFLINE ?=
 export PYTHONHASHSEED := 0
 
-.PHONY: help env book serve test lint unit notebooks exercises book-check clean
+.PHONY: help env book serve test lint unit notebooks exercises book-check colab-deps \
+	colab-exercises colab-sim gpu-check clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
 	@echo "make test       run every check offline, as CI does (sets up .venv first)"
 	@echo "make exercises  regenerate student notebooks and instructor autograder zips"
 	@echo "make serve      serve _build/html on http://localhost:8000"
+	@echo "make colab-sim  run every chapter and exercise on a Colab-like kernel stack"
+	@echo "make gpu-check  on a CUDA machine: CUDA tests, chapters and benchmarks, one report"
 
 env: $(STAMP)
 
@@ -32,7 +35,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -c "import torch" 2>/dev/null || $(PY) -m pip install -q "$(TORCH_SPEC)"
-	$(PY) -m pip install -q -e ".[test,book]"
+	$(PY) -m pip install -q -e ".[instructor,test,book]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
@@ -50,11 +53,11 @@ exercises: $(STAMP)
 # ---- every check, offline -------------------------------------------------
 test: export COURSEPKG_OFFLINE := 1
 test: $(STAMP)
-	$(MAKE) --no-print-directory lint unit notebooks book-check
+	$(MAKE) --no-print-directory lint unit notebooks book-check colab-deps colab-exercises
 
 lint: $(STAMP)
-	$(BIN)/ruff check coursepkg tests exercises book
-	$(BIN)/ruff format --check coursepkg tests exercises book
+	$(BIN)/ruff check coursepkg tests exercises book tools
+	$(BIN)/ruff format --check coursepkg tests exercises book tools
 
 unit: $(STAMP)
 	$(PY) -m pytest tests -n 2 --durations=10 --timeout=300
@@ -71,6 +74,25 @@ book-check: $(STAMP)
 	$(PY) -m tests.execute_chapters
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	$(PY) -m tests.check_site _build/html
+
+# ---- Colab's GPU runtime (tools/colab/ holds the package set Google publishes) ----------
+# Installing the course, with each install spec of the setup cells, changes none of Colab's
+# packages: a dry run in a cached venv of Colab's versions (_build/colab-deps).
+colab-deps: $(STAMP)
+	$(PY) -m tools.colab_deps
+
+# Exercise solutions and blank renamed copies on Colab's kernel stack (after `notebooks`,
+# which builds the solutions); make colab-sim adds every chapter.
+colab-exercises: $(STAMP)
+	$(PY) -m tools.colab_sim --exercises
+
+colab-sim: $(STAMP)
+	$(PY) -m exercises.build --check
+	$(PY) -m tools.colab_sim --exercises --chapters
+
+# On a CUDA machine (make gpu-check TORCH_SPEC='torch>=2.2' where no torch is installed yet).
+gpu-check: $(STAMP)
+	$(PY) -m tools.gpu_check
 
 clean:
 	rm -rf _build .pytest_cache

@@ -1,6 +1,6 @@
 """Helpers for the autograded exercises (otter-grader).
 
-Two jobs:
+Four jobs:
 
 1. :func:`notebook_grader` builds the ``otter.Notebook`` a student notebook uses.
    The public tests ship inside this package (``coursepkg/exercise_tests``), so
@@ -11,12 +11,22 @@ Two jobs:
    wrong shapes, NaNs and endless loops all become an ``AssertionError`` whose
    message is feedback ("your values match the average with beta and 1 - beta
    swapped").
+3. :func:`try_it` runs a cell that only *uses* learner functions (a table, a plot, a
+   comparison with scikit-learn) without stopping "Run all" while they are unfinished.
+4. :func:`export_submission` writes the file a learner hands in, ``<exercise>-submission.ipynb``:
+   in Colab from the notebook open in the browser (and downloads it), elsewhere from the
+   saved notebook file.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import signal
+import sys
 import threading
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -28,9 +38,13 @@ __all__ = [
     "expect_close",
     "expect_number",
     "expect_shape",
+    "export_submission",
     "notebook_grader",
     "public_tests_dir",
+    "try_it",
 ]
+
+STOPPED = "This cell stopped early:"
 
 DEFAULT_TIMEOUT_S = 3.0
 
@@ -58,6 +72,111 @@ def notebook_grader(exercise: str):
     import otter
 
     return otter.Notebook(tests_dir=str(public_tests_dir(exercise)))
+
+
+@contextlib.contextmanager
+def try_it(*names: str):
+    """Run the body of a ``with try_it("f", "g"):`` block; if learner code in it raises, print
+    what went wrong and which of the learner's functions the cell uses, instead of raising.
+
+    Cells that only use the learner's answers (a table, a comparison with a library) wrap
+    their body in this, so that running every cell of an unfinished notebook reaches the
+    ``grader.check`` cells. Cells that *define* answers do not: their errors are the learner's
+    to see in full.
+    """
+    try:
+        yield
+    except Exception as exc:
+        uses = ", ".join(f"`{name}`" for name in names) or "your code"
+        # The innermost frame of notebook code (a learner function or this cell), not NumPy's.
+        tb, where = exc.__traceback__, ""
+        while tb is not None:
+            if tb.tb_frame.f_globals.get("__name__") == "__main__":
+                name = tb.tb_frame.f_code.co_name
+                place = "this cell" if name == "<module>" else f"`{name}`"
+                where = f" (in {place}, line {tb.tb_lineno})"
+            tb = tb.tb_next
+        print(
+            f"{STOPPED} {type(exc).__name__}: {exc}{where}.\n"
+            f"It uses {uses}: finish and check those first (grader.check), then run it again."
+        )
+
+
+def _colab_notebook() -> dict | None:
+    """The notebook open in Colab, unsaved edits included (None when Colab does not answer)."""
+    try:
+        from google.colab import _message
+
+        reply = _message.blocking_request("get_ipynb", timeout_sec=30)
+    except Exception:  # Colab's frontend API: any failure means "use File > Download"
+        return None
+    return reply.get("ipynb") if isinstance(reply, dict) else None
+
+
+def _notebook_file(exercise: str) -> Path | None:
+    """The saved notebook of ``exercise``: the one Jupyter or VS Code says is running, else the
+    most recently saved notebook in the working folder that sets up this exercise's grader."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython else None
+    hints = [
+        os.environ.get("JPY_SESSION_NAME"),
+        (shell.user_ns if shell else {}).get("__vsc_ipynb_file__"),
+    ]
+    for hint in filter(None, hints):
+        for path in (Path(hint), Path.cwd() / Path(hint).name):
+            if path.is_file() and _sets_up(path, exercise):
+                return path
+    return max(
+        (p for p in Path.cwd().glob("*.ipynb") if _sets_up(p, exercise)),
+        key=lambda p: p.stat().st_mtime,
+        default=None,
+    )
+
+
+def _sets_up(path: Path, exercise: str) -> bool:
+    """Whether ``path`` is a notebook (not an exported submission) with this exercise's grader."""
+    if path.name.endswith("-submission.ipynb"):
+        return False
+    try:
+        cells = json.loads(path.read_text())["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    marker = f'notebook_grader("{exercise}")'
+    return any(marker in "".join(cell.get("source", "")) for cell in cells)
+
+
+def export_submission(exercise: str, folder: str | Path = ".") -> Path | None:
+    """Write ``<exercise>-submission.ipynb``, the file to hand in, into ``folder``; return its path.
+
+    In Colab the notebook is taken from the browser, so unsaved edits are included, and the
+    file is downloaded. Elsewhere the saved notebook file is copied: save before exporting.
+    When no notebook can be found this prints what to do instead and returns None; it never
+    raises for a learner.
+    """
+    public_tests_dir(exercise)  # a clear error for an unknown exercise name
+    target = Path(folder) / f"{exercise}-submission.ipynb"
+    colab = "google.colab" in sys.modules
+    if colab:
+        nb, source = _colab_notebook(), "the notebook open in Colab"
+    else:
+        path = _notebook_file(exercise)
+        nb = json.loads(path.read_text()) if path else None
+        if path:
+            age = time.time() - path.stat().st_mtime
+            source = f"{path.name!r}, saved {age / 60:.0f} min ago"
+    if nb is None:
+        print(
+            f"Could not find this notebook ({exercise}). Save it, then use File > Download "
+            f"(.ipynb) and hand in that file, renamed {target.name}."
+        )
+        return None
+    target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    print(f"Wrote {target} from {source}: hand in this file.")
+    if colab:
+        from google.colab import files
+
+        files.download(str(target))
+    return target
 
 
 class _Timeout(BaseException):

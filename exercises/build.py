@@ -97,6 +97,8 @@ def build_all(out: Path, check: bool) -> list[str]:
     """:func:`build_one` for every master, one per CPU at a time (each is an ``otter assign``
     subprocess writing only its own files); returns the changed files in master order."""
     jobs = os.cpu_count() or 1
+    # Executed solutions leave exported submissions beside them; start from an empty folder.
+    shutil.rmtree(out / "solutions", ignore_errors=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         results = list(pool.map(lambda master: build_one(master, out, check), masters()))
     for master in masters():

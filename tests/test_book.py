@@ -7,12 +7,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+import coursepkg
+from tools import setup_cell
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
 REPO_URL = CONFIG["repository"]["url"]
 BRANCH = CONFIG["repository"]["branch"]
 NOTEBOOKS = sorted(ROOT.glob("book/**/*.ipynb")) + sorted(ROOT.glob("exercises/*/*.ipynb"))
 CHAPTERS = [p for p in NOTEBOOKS if p.parent == ROOT / "book"]
+STUDENT = sorted(ROOT.glob("book/exercises/*.ipynb"))
 
 
 def cells(path):
@@ -34,14 +38,32 @@ def test_notebooks_are_committed_without_outputs(path):
             assert not cell["outputs"] and cell["execution_count"] is None, rel(path)
 
 
-@pytest.mark.parametrize("path", CHAPTERS + sorted(ROOT.glob("book/exercises/*.ipynb")), ids=rel)
-def test_setup_cell_installs_from_the_configured_repository(path):
-    code = [source(c) for c in cells(path) if c["cell_type"] == "code"]
-    assert "google.colab" in code[0], "the first code cell must be the Colab setup cell"
-    assert f"coursepkg @ git+{REPO_URL}@{BRANCH}" in code[0]
+@pytest.mark.parametrize("path", CHAPTERS + STUDENT, ids=rel)
+def test_setup_cell_installs_this_version_from_the_configured_repository(path):
+    """The first code cell is the template of tools/setup_cell.py: the repository of
+    _config.yml at the tag v<coursepkg.__version__>, with the exercise extra in exercises."""
+    kind = "exercise" if path in STUDENT else "chapter"
+    first = source(next(c for c in cells(path) if c["cell_type"] == "code"))
+    assert first == setup_cell.render(kind), "run `python -m tools.setup_cell --write`"
+    assert f"coursepkg{'[exercises]' if kind == 'exercise' else ''} @ git+{REPO_URL}@" in first
 
 
-@pytest.mark.parametrize("path", CHAPTERS + sorted(ROOT.glob("book/exercises/*.ipynb")), ids=rel)
+def test_launch_buttons_open_the_tag_that_the_setup_cells_install():
+    assert BRANCH == setup_cell.ref() == f"v{coursepkg.__version__}"
+    assert setup_cell.stale() == []
+
+
+@pytest.mark.parametrize("path", STUDENT, ids=rel)
+def test_exercises_end_with_check_all_and_export(path):
+    """The otter convention: a check-all cell, then the cell that writes the submission
+    file; the export cell is skipped when the instructor grades (tag otter_ignore)."""
+    code = [c for c in cells(path) if c["cell_type"] == "code"]
+    assert source(code[-2]) == "grader.check_all()"
+    assert f'export_submission("{path.stem}")' in source(code[-1])
+    assert "otter_ignore" in code[-1]["metadata"].get("tags", [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS + STUDENT, ids=rel)
 def test_each_page_states_the_budget_that_ci_enforces(path):
     nb = json.loads(path.read_text())
     budget = nb["metadata"]["coursepkg"]["cpu_budget_s"]

@@ -1,20 +1,27 @@
 """coursepkg.grading: learner code never crashes or hangs a check, and failures become feedback."""
 
+import json
+import sys
 import threading
 import time
+import types
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from coursepkg import ema as ref
 from coursepkg.grading import (
+    STOPPED,
     LearnerCodeError,
     call,
     expect_close,
     expect_number,
     expect_shape,
+    export_submission,
     notebook_grader,
     public_tests_dir,
+    try_it,
 )
 
 
@@ -125,3 +132,97 @@ def test_notebook_grader_runs_the_public_tests(tmp_path, monkeypatch):
     blank = grader.check("q1", global_env={"ema": lambda x, beta: None})
     assert blank.grade == 0
     assert "forget `return`" in repr(blank)
+
+
+# ---- cells that use learner functions: try_it ------------------------------------------
+def test_try_it_turns_an_error_into_a_message_naming_the_learner_functions(capsys):
+    def per_class_scores(cm):
+        return None
+
+    with try_it("per_class_scores", "macro_micro_f1"):
+        precision, recall, f1 = per_class_scores([[1]])
+        raise AssertionError("not reached")
+    out = capsys.readouterr().out
+    assert out.startswith(f"{STOPPED} TypeError: cannot unpack non-iterable NoneType object")
+    assert "`per_class_scores`, `macro_micro_f1`: finish and check those first" in out
+
+
+def test_try_it_names_the_learner_line_not_numpys(capsys):
+    glob = {"__name__": "__main__", "np": np}
+    # A learner function defined in a notebook cell: its globals are __main__'s.
+    exec("def bad(x):\n    y = 1\n    return np.allclose(None, x)\n", glob)
+    with try_it("bad"):
+        glob["bad"](1.0)
+    assert "(in `bad`, line 3)." in capsys.readouterr().out
+
+
+def test_try_it_is_silent_when_all_goes_well_and_lets_interrupts_through(capsys):
+    with try_it("f"):
+        value = 1 + 1
+    assert value == 2 and capsys.readouterr().out == ""
+    with pytest.raises(KeyboardInterrupt), try_it("f"):
+        raise KeyboardInterrupt
+
+
+# ---- the file learners hand in: export_submission ----------------------------------------
+def _notebook(exercise, extra=""):
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    source = f'grader = notebook_grader("{exercise}")\n{extra}'
+    return {
+        "cells": [{**cell, "source": source}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def test_export_copies_the_saved_notebook_of_this_exercise(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    (tmp_path / "Copy of ema.ipynb").write_text(json.dumps(_notebook("ema", "answer = 1")))
+    (tmp_path / "pca.ipynb").write_text(json.dumps(_notebook("pca")))  # another exercise
+    (tmp_path / "ema-submission.ipynb").write_text(json.dumps(_notebook("ema", "old")))
+    (tmp_path / "broken.ipynb").write_text("{not json")
+    path = export_submission("ema")
+    assert path.resolve() == tmp_path / "ema-submission.ipynb"
+    assert "answer = 1" in json.loads(path.read_text())["cells"][0]["source"]
+    assert "Wrote ema-submission.ipynb from 'Copy of ema.ipynb'" in capsys.readouterr().out
+
+
+def test_export_prefers_the_notebook_jupyter_names(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    (tmp_path / "a.ipynb").write_text(json.dumps(_notebook("ema", "mine = True")))
+    (tmp_path / "b.ipynb").write_text(json.dumps(_notebook("ema", "other = True")))
+    monkeypatch.setenv("JPY_SESSION_NAME", "course/a.ipynb")  # a path from the server's root
+    (tmp_path / "out").mkdir()
+    path = export_submission("ema", folder="out")
+    assert path == Path("out/ema-submission.ipynb") and "mine = True" in path.read_text()
+
+
+def test_export_in_colab_takes_the_browser_notebook_and_downloads_it(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # /content: the notebook itself is not on disk in Colab
+    downloads = []
+    message = types.SimpleNamespace(
+        blocking_request=lambda kind, timeout_sec=5: {"ipynb": _notebook("ema", "unsaved = 1")}
+    )
+    colab = types.ModuleType("google.colab")
+    colab._message = message
+    colab.files = types.SimpleNamespace(download=downloads.append)
+    monkeypatch.setitem(sys.modules, "google.colab", colab)
+    monkeypatch.setitem(sys.modules, "google.colab._message", message)
+    monkeypatch.setitem(sys.modules, "google.colab.files", colab.files)
+    path = export_submission("ema")
+    assert "unsaved = 1" in path.read_text()
+    assert downloads == ["ema-submission.ipynb"]
+
+
+def test_export_without_a_notebook_says_what_to_do(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    assert export_submission("ema") is None
+    assert "File > Download" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="Invalid exercise: 'nope'"):
+        export_submission("nope")

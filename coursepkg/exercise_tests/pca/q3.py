@@ -6,23 +6,44 @@ name = "q3"
 points = None
 
 @test_case(points=1, hidden=False)
+
+
 def test_q3_project(project):
     import numpy as np
+
     from coursepkg.grading import LearnerCodeError, call, expect_close
-    if str(getattr(project, '__module__', '')).startswith('coursepkg'):
+
+    if str(getattr(project, "__module__", "")).startswith("coursepkg"):
         raise LearnerCodeError("project should be your own function, not the course's.")
     rng = np.random.default_rng(2)
     X = rng.normal(size=(5, 3)) + [4.0, -1.0, 2.0]
     mu = np.mean(X, axis=0)
-    V, _ = np.linalg.qr(rng.normal(size=(3, 3)))
+    V, _ = np.linalg.qr(rng.normal(size=(3, 3)))  # orthonormal columns, not symmetric
     got = call(project, X.copy(), mu.copy(), V.copy(), 2)
     if got is None:
-        raise LearnerCodeError('project returned None: did you forget `return`?')
+        raise LearnerCodeError("project returned None: did you forget `return`?")
     shape = np.shape(got)
     if shape == (5, 3):
-        raise LearnerCodeError('project(X, mu, V, 2) has shape (5, 3): you projected onto all the directions. Keep the first k columns, V[:, :k], so that Z has shape (n, k) = (5, 2).')
+        raise LearnerCodeError(
+            "project(X, mu, V, 2) has shape (5, 3): you projected onto all the directions. "
+            "Keep the first k columns, V[:, :k], so that Z has shape (n, k) = (5, 2)."
+        )
     if shape == (2, 5):
-        raise LearnerCodeError('project(X, mu, V, 2) has shape (2, 5), one column per example: return one row per example, Z = (X - mu) @ V[:, :k], of shape (n, k) = (5, 2).')
+        raise LearnerCodeError(
+            "project(X, mu, V, 2) has shape (2, 5), one column per example: return one row "
+            "per example, Z = (X - mu) @ V[:, :k], of shape (n, k) = (5, 2)."
+        )
     V2 = V[:, :2]
-    expect_close(got, (X - mu) @ V2, 'project(X, mu, V, 2) for X of shape (5, 3)', diagnoses=[(X @ V2, 'you forgot to subtract mu: Z = (X - mu) @ V[:, :k].'), ((X - mu) @ V[:2].T, 'you used the first k rows of V; the directions are its columns: V[:, :k].'), ((X + mu) @ V2, 'subtract mu, do not add it: Z = (X - mu) @ V[:, :k].')])
-
+    expect_close(
+        got,
+        (X - mu) @ V2,
+        "project(X, mu, V, 2) for X of shape (5, 3)",
+        diagnoses=[
+            (X @ V2, "you forgot to subtract mu: Z = (X - mu) @ V[:, :k]."),
+            (
+                (X - mu) @ V[:2].T,
+                "you used the first k rows of V; the directions are its columns: V[:, :k].",
+            ),
+            ((X + mu) @ V2, "subtract mu, do not add it: Z = (X - mu) @ V[:, :k]."),
+        ],
+    )

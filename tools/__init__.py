@@ -1,0 +1,8 @@
+"""Developer tooling of the course: checks and builds that are not unit tests and never ship.
+
+- :mod:`tools.setup_cell`  the Colab setup cell of every notebook, rendered from one template
+- :mod:`tools.colab_env`   Colab's published package set and the venvs built from it
+- :mod:`tools.colab_deps`  installing the course changes none of Colab's packages (dry run)
+- :mod:`tools.colab_sim`   the notebooks executed on a Colab-like kernel stack
+- :mod:`tools.gpu_check`   CUDA tests, chapters and benchmarks on a GPU, in one report
+"""
