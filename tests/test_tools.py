@@ -3,11 +3,13 @@ verdicts of the Colab simulation. (The tools themselves run in `make test`.)"""
 
 import importlib.metadata
 import json
+import re
 import sys
 
 import pytest
+import torch
 
-from tools import colab_deps, colab_env, colab_sim, setup_cell
+from tools import colab_deps, colab_env, colab_sim, gpu_check, setup_cell
 
 
 def test_the_committed_snapshot_is_colabs_gpu_runtime():
@@ -96,3 +98,20 @@ def test_sim_flags_a_solution_cell_that_stopped_early(tmp_path):
     run = _run(tmp_path, "solution", ["q1 results: All test cases passed!"])
     run["cells"].insert(1, ("with try_it('f'): ...", f"{colab_sim.STOPPED} TypeError: x"))
     assert any("stopped early" in p for p in colab_sim.check(run))
+
+
+# ---- make gpu-check ---------------------------------------------------------------------
+def test_every_chapter_states_a_colab_gpu_budget():
+    from tests.execute_chapters import chapters
+
+    assert all(gpu_check.gpu_budget(path) for path in chapters())
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the behaviour without a GPU")
+def test_gpu_check_stops_without_a_gpu_and_tries_itself_on_the_cpu(tmp_path, capsys):
+    assert gpu_check.main(["--out", str(tmp_path)]) == 2
+    assert "needs a CUDA GPU" in capsys.readouterr().out
+    argv = ["--allow-cpu", "--chapters", "ema", "--no-tests", "--no-benchmarks"]
+    assert gpu_check.main([*argv, "--out", str(tmp_path)]) == 0
+    report = (tmp_path / "report.md").read_text()
+    assert re.search(r"\| ema \| [\d.]+ \| 10 \| 15 \| cpu \| ok \|", report), report
