@@ -376,7 +376,7 @@ def adam(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)
 
     The bias corrections are applied to what the step uses; ``m`` and ``v`` themselves
     stay uncorrected. ``eps`` is outside the square root, as in the paper and in torch
-    (some lecture notes write ``sqrt(v + eps)``: with ``eps = 1e-8`` that adds up to
+    (a common variant writes ``sqrt(v + eps)``: with ``eps = 1e-8`` that adds up to
     ``1e-4`` to the denominator, not ``1e-8``). ``weight_decay`` is the *coupled* L2
     penalty, added to the gradient before the moments; for decoupled decay use
     :func:`adamw`. ``amsgrad`` divides by the running maximum of ``v``.

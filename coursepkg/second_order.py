@@ -63,8 +63,8 @@ def taylor1(f, grad, x0, x):
 def taylor2(f, grad, hess, x0, x):
     """Second-order Taylor estimate: ``taylor1 + (x - x0)^T hess(x0) (x - x0) / 2``.
 
-    Exact for quadratics. (The seed's version evaluated a fixed Hessian instead of the
-    ``hess`` it was given.)
+    Exact for quadratics. (A common mistake evaluates a fixed Hessian instead of the
+    ``hess`` it is given.)
     """
     d = x - x0
     return taylor1(f, grad, x0, x) + 0.5 * d @ hess(x0) @ d

@@ -80,6 +80,22 @@ def test_chapters_seed_and_report(path):
     assert "seed_everything(" in code and "report(" in code
 
 
+# Our private source notes: readers have none of them, so nothing a reader sees may name
+# them. Random seeds ("the seed-to-seed range", "the seeds 123 and 124") are fine.
+PRIVATE_SOURCES = re.compile(
+    r"seeds? 00\d|\bthe seeds?\b(?!-to-| \d)|\bseed's|lecture notes|\bthe slides?\b", re.I
+)
+READER_FACING = ["README.md", "book/**/*.md", "book/**/*.ipynb", "coursepkg/**/*.py"]
+
+
+@pytest.mark.parametrize(
+    "path", sorted({p for pattern in READER_FACING for p in ROOT.glob(pattern)}), ids=rel
+)
+def test_no_reader_facing_text_names_our_private_sources(path):
+    found = sorted({m[0] for m in PRIVATE_SOURCES.finditer(path.read_text())})
+    assert not found, f"{rel(path)} names {found}: cite references.bib or call it a common mistake"
+
+
 def test_every_toc_entry_exists_and_every_page_is_listed():
     toc = (ROOT / "_toc.yml").read_text()
     entries = re.findall(r"(?:file|root):\s*(\S+)", toc)
