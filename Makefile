@@ -17,6 +17,8 @@ TORCH_SPEC ?= torch==2.13.0
 BOOK_FLAGS := -W -n --keep-going
 export COURSEPKG_OFFLINE ?=
 export PYTHONHASHSEED := 0
+# No progress bars in built pages and test outputs (coursepkg.progress honours tqdm's switch).
+export TQDM_DISABLE := 1
 
 .PHONY: help env book serve test lint unit notebooks exercises book-check colab-deps \
 	colab-exercises colab-sim gpu-check clean
@@ -40,6 +42,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 book: $(STAMP)
+	$(PY) -m tools.npm_assets mathjax _build/assets
 	$(PY) -m tests.execute_chapters
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	@echo "Site built: file://$(CURDIR)/_build/html/index.html"
@@ -71,6 +74,7 @@ notebooks: $(STAMP)
 
 book-check: $(STAMP)
 	rm -rf _build/html _build/.doctrees
+	$(PY) -m tools.npm_assets mathjax _build/assets
 	$(PY) -m tests.execute_chapters
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	$(PY) -m tests.check_site _build/html

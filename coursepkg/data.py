@@ -19,6 +19,9 @@ Environment variables:
     (CI sets it).
 ``COURSEPKG_DATA_DIR``
     where downloads are cached (default: the OS cache folder, see :func:`cache_dir`).
+``COURSEPKG_DATA_SOURCES``
+    a JSON file that replaces the download sources, for mirrors and for the course's
+    rehearsal of the online path against a loopback server (see :func:`configured_source`).
 
 Heavy libraries (pooch, scikit-learn, scikit-image, matplotlib) are imported
 inside the functions that need them, so ``import coursepkg`` stays fast.
@@ -31,6 +34,7 @@ import math
 import os
 import pickle
 import re
+import shutil
 import socket
 import struct
 import tarfile
@@ -45,6 +49,7 @@ from ._validate import check_real, check_window
 
 __all__ = [
     "CIFAR10",
+    "LFW",
     "MNIST",
     "DataIntegrityError",
     "Dataset",
@@ -52,6 +57,7 @@ __all__ = [
     "PriceSeries",
     "Source",
     "cache_dir",
+    "configured_source",
     "fetch",
     "is_offline",
     "load_astronaut",
@@ -64,7 +70,6 @@ __all__ = [
 
 PREFIX = "[coursepkg.data] "
 DOWNLOAD_TIMEOUT = 30.0  # seconds without progress before a download is abandoned
-_LFW_URL = "https://ndownloader.figshare.com/"  # where scikit-learn downloads LFW from
 
 
 class DataIntegrityError(ValueError):
@@ -87,10 +92,12 @@ class Source:
 
     ``files`` maps a file name to its checksum in pooch's format,
     ``"md5:<hex>"``, ``"sha1:<hex>"`` or ``"sha256:<hex>"`` (a bare hex digest is sha256).
+    ``note`` is printed with the loader's announcement (say where a mirror's data come from).
     """
 
     base_url: str
     files: dict[str, str] = field(default_factory=dict)
+    note: str = ""
 
     def __post_init__(self):
         if not isinstance(self.base_url, str) or urlsplit(self.base_url).scheme not in (
@@ -109,6 +116,8 @@ class Source:
                     f"Invalid hash for {name!r}: {known!r} "
                     "(expected 'md5:<32 hex>', 'sha1:<40 hex>' or 'sha256:<64 hex>')"
                 )
+        if not isinstance(self.note, str):
+            raise TypeError(f"Invalid note: {self.note!r} (expected a string)")
         object.__setattr__(self, "files", dict(self.files))  # a private copy
 
     def url(self, fname: str) -> str:
@@ -136,6 +145,56 @@ CIFAR10 = Source(
     base_url="https://www.cs.toronto.edu/~kriz/",
     files={"cifar-10-python.tar.gz": "md5:c58f30108f718f92721af3b95e74349a"},
 )
+# Labeled Faces in the Wild, funneled, where and as scikit-learn pins it
+# (sklearn/datasets/_lfw.py: FUNNELED_ARCHIVE and TARGETS); figshare names files by number.
+LFW = Source(
+    base_url="https://ndownloader.figshare.com/files/",
+    files={
+        "5976015": "sha256:b47c8422c8cded889dc5a13418c4bc2abbda121092b3533a83306f90d900100a",
+        "5976012": "sha256:1d454dada7dfeca0e7eab6f65dc4e97a6312d44cf142207be28d688be92aabfa",
+        "5976009": "sha256:7cb06600ea8b2814ac26e946201cdb304296262aad67d046a16a7ec85d0ff87c",
+        "5976006": "sha256:ea42330c62c92989f9d7c03237ed5d591365e89b3e649747777b70e692dc1592",
+    },
+)
+_LFW_NAMES = {  # figshare number -> the file name scikit-learn looks for
+    "5976015": "lfw-funneled.tgz",
+    "5976012": "pairsDevTrain.txt",
+    "5976009": "pairsDevTest.txt",
+    "5976006": "pairs.txt",
+}
+_DEFAULT_SOURCES = {"MNIST": MNIST, "CIFAR-10": CIFAR10, "LFW": LFW}
+
+
+def configured_source(name: str) -> Source:
+    """The source the loaders use for ``name`` ("MNIST", "CIFAR-10" or "LFW").
+
+    The default is the module constant (:data:`MNIST`, :data:`CIFAR10`, :data:`LFW`).
+    When ``COURSEPKG_DATA_SOURCES`` names a JSON file, an entry in it replaces that
+    default: ``{"MNIST": {"base_url": ..., "files": {name: hash, ...}, "note": ...}}``.
+    A mirror must list its own checksums; every download is still verified against them,
+    and the loader's announcement names the mirror and prints its note.
+    """
+    if name not in _DEFAULT_SOURCES:
+        raise ValueError(f"Invalid name: {name!r} (expected one of {sorted(_DEFAULT_SOURCES)})")
+    path = os.environ.get("COURSEPKG_DATA_SOURCES", "").strip()
+    if not path:
+        return _DEFAULT_SOURCES[name]
+    import json
+
+    try:
+        table = json.loads(Path(path).expanduser().read_text())
+    except (OSError, ValueError) as err:
+        raise ValueError(f"Invalid COURSEPKG_DATA_SOURCES={path!r}: {err}") from err
+    entry = table.get(name) if isinstance(table, dict) else None
+    if entry is None:
+        return _DEFAULT_SOURCES[name]
+    if not isinstance(entry, dict) or set(entry) - {"base_url", "files", "note"}:
+        raise ValueError(
+            f"Invalid COURSEPKG_DATA_SOURCES entry for {name}: {entry!r} "
+            "(expected an object with base_url, files and an optional note)"
+        )
+    return Source(**entry)
+
 
 _MNIST_FILES = (
     "train-images-idx3-ubyte.gz",
@@ -276,22 +335,27 @@ def is_offline(url: str | None = None, timeout: float = 2.0) -> bool:
     return _offline_reason(url, t) is not None
 
 
-class _HashRecorder:
-    """Wraps a pooch downloader and remembers the hash of what it downloaded.
+class _Downloader:
+    """A pooch downloader with a progress bar that remembers the hash of what it downloaded.
 
     pooch deletes a download whose hash does not match before telling us, so
-    this is how :func:`fetch` can report the actual hash.
+    this is how :func:`fetch` can report the actual hash. The bar
+    (:func:`coursepkg.progress.progress`) exists only while a download runs.
     """
 
-    def __init__(self, downloader, algorithm: str):
-        self.downloader = downloader
+    def __init__(self, fname: str, algorithm: str):
+        self.fname = fname
         self.algorithm = algorithm
         self.actual: str | None = None
 
     def __call__(self, url, output_file, pooch_instance):
         import pooch
 
-        self.downloader(url, output_file, pooch_instance)
+        from .progress import progress
+
+        with progress(total=0, unit="B", unit_scale=True, desc=self.fname) as bar:
+            download = pooch.HTTPDownloader(timeout=DOWNLOAD_TIMEOUT, progressbar=bar)
+            download(url, output_file, pooch_instance)
         self.actual = pooch.file_hash(str(output_file), alg=self.algorithm)
 
 
@@ -311,9 +375,10 @@ def fetch(fname: str, source: Source, *, cache=None) -> Path:
         raise ValueError(f"Invalid fname: {fname!r} (not one of {sorted(source.files)})")
     directory = Path(cache) if cache is not None else cache_dir()
     url, known = source.url(fname), source.files[fname]
-    recorder = _HashRecorder(
-        pooch.HTTPDownloader(timeout=DOWNLOAD_TIMEOUT), source.algorithm(fname)
-    )
+    recorder = _Downloader(fname, source.algorithm(fname))
+    logger = pooch.get_logger()  # its "Downloading file ..." line repeats our announcement
+    level = logger.level
+    logger.setLevel("WARNING")
     try:
         path = pooch.retrieve(
             url, known_hash=known, fname=fname, path=directory, downloader=recorder
@@ -333,6 +398,8 @@ def fetch(fname: str, source: Source, *, cache=None) -> Path:
             f"got {recorder.algorithm}:{recorder.actual}. The file was deleted; it was damaged "
             "in transit or changed on the server."
         ) from err
+    finally:
+        logger.setLevel(level)
     return Path(path)
 
 
@@ -469,8 +536,8 @@ def _stand_in_reason(offline: bool | None, url: str) -> str | None:
     return "offline=True" if offline else None
 
 
-def _check_source(source, default: Source, needed) -> Source:
-    source = default if source is None else source
+def _check_source(source, name: str, needed) -> Source:
+    source = configured_source(name) if source is None else source
     if not isinstance(source, Source):
         raise TypeError(f"Invalid source: {source!r} (expected a coursepkg.data.Source)")
     missing = [name for name in needed if name not in source.files]
@@ -516,8 +583,12 @@ def _download_all(source: Source, names, cache, offline):
 
 
 def _verified(source: Source, names, directory: Path) -> str:
+    """Where the files came from, where they are cached and how they were verified."""
     algorithms = sorted({source.algorithm(name) for name in names})
-    return f"cached in {directory}, {'/'.join(algorithms)} verified"
+    text = f"cached in {directory}, {'/'.join(algorithms)} verified"
+    if source not in _DEFAULT_SOURCES.values():
+        text = f"from {source.base_url}" + (f": {source.note}" if source.note else "") + "; " + text
+    return text
 
 
 def load_mnist(*, offline=None, source=None, cache=None) -> Dataset:
@@ -530,7 +601,7 @@ def load_mnist(*, offline=None, source=None, cache=None) -> Dataset:
     exist mostly for tests and mirrors.
     """
     _check_offline(offline)
-    source = _check_source(source, MNIST, _MNIST_FILES)
+    source = _check_source(source, "MNIST", _MNIST_FILES)
     reason = _stand_in_reason(offline, source.base_url)
     if reason is not None:
         return _digits_stand_in("MNIST", reason)
@@ -569,7 +640,7 @@ def load_cifar10(*, offline=None, source=None, cache=None) -> Dataset:
     CIFAR-10.
     """
     _check_offline(offline)
-    source = _check_source(source, CIFAR10, [_CIFAR_FILE])
+    source = _check_source(source, "CIFAR-10", [_CIFAR_FILE])
     reason = _stand_in_reason(offline, source.base_url)
     if reason is not None:
         return _digits_stand_in("CIFAR-10", reason)
@@ -619,37 +690,55 @@ def _lfw_stand_in(reason: str) -> Dataset:
     return dataset
 
 
-def load_lfw_people(*, min_faces_per_person=70, resize=0.4, offline=None, cache=None) -> Dataset:
-    """Labeled Faces in the Wild: people with at least ``min_faces_per_person`` photos.
+def load_lfw_people(
+    *, min_faces_per_person=70, resize=0.4, offline=None, source=None, cache=None
+) -> Dataset:
+    """Labeled Faces in the Wild (funneled): people with at least ``min_faces_per_person`` photos.
 
-    Online, :func:`sklearn.datasets.fetch_lfw_people` downloads (and checksums)
-    about 200 MB into ``cache/"lfw"`` (default ``cache_dir()/"lfw"``); the
-    faces are split 75/25 stratified by person, ``random_state=0``. Offline,
-    or when that download fails and ``offline`` is None, the stand-in is the
-    100 faces of ``skimage.data.lfw_subset()`` (25x25, a single class "face"),
-    split 75/25 with ``random_state=0``.
+    Online, the funneled archive (about 230 MB) and scikit-learn's three pairs files
+    are downloaded from ``source`` (default :data:`LFW`, the figshare files that
+    scikit-learn pins) into ``cache`` (default ``cache_dir()/"lfw"``) and checksummed;
+    :func:`sklearn.datasets.fetch_lfw_people` then reads them without touching the
+    network (it crops the 250x250 photos to 125x94 and scales them by ``resize``: 50x37
+    for 0.4). The faces are split 75/25 stratified by person, ``random_state=0``.
+    Offline (``offline`` as for :func:`load_mnist`), the stand-in is the 100 faces of
+    ``skimage.data.lfw_subset()`` (25x25, a single class "face"), split 75/25 with
+    ``random_state=0``.
     """
     min_faces = check_window(min_faces_per_person, "min_faces_per_person")
     size = check_real(resize, "resize")
     if not (size > 0 and math.isfinite(size)):
         raise ValueError(f"Invalid resize: {resize} (expected a positive ratio, e.g. 0.4)")
     _check_offline(offline)
-    reason = _stand_in_reason(offline, _LFW_URL)
+    source = _check_source(source, "LFW", _LFW_NAMES)
+    reason = _stand_in_reason(offline, source.base_url)
+    if reason is not None:
+        return _lfw_stand_in(reason)
+    directory = Path(cache) if cache is not None else cache_dir() / "lfw"
+    paths, reason = _download_all(source, list(_LFW_NAMES), directory, offline)
     if reason is not None:
         return _lfw_stand_in(reason)
 
     from sklearn.datasets import fetch_lfw_people
     from sklearn.model_selection import train_test_split
 
-    home = (Path(cache) if cache is not None else cache_dir()) / "lfw"
-    try:
-        people = fetch_lfw_people(min_faces_per_person=min_faces, resize=size, data_home=home)
-    except OSError as err:  # urllib errors and sklearn's checksum error are OSErrors
-        if "checksum" in str(err).lower():
-            raise DataIntegrityError(f"LFW download failed its checksum: {err}") from err
-        if offline is False:
-            raise DownloadError(f"Could not download LFW via scikit-learn: {err}") from err
-        return _lfw_stand_in("download failed: " + " ".join(str(err).split()))
+    # scikit-learn looks for its own file names in <data_home>/lfw_home; it unpacks the
+    # archive there once and deletes its name for it, so each file gets a hard link (a copy
+    # where links are not possible) and our verified download stays in the cache.
+    home = directory / "sklearn"
+    lfw_home = home / "lfw_home"
+    lfw_home.mkdir(parents=True, exist_ok=True)
+    for path in paths:
+        target = lfw_home / _LFW_NAMES[path.name]
+        unpacked = path.name == "5976015" and (lfw_home / "lfw_funneled").is_dir()
+        if not target.exists() and not unpacked:
+            try:
+                os.link(path, target)
+            except OSError:
+                shutil.copyfile(path, target)
+    people = fetch_lfw_people(
+        min_faces_per_person=min_faces, resize=size, data_home=home, download_if_missing=False
+    )
     images = np.asarray(people.images, dtype=np.float32)
     if images.max(initial=0.0) > 1.0:  # older scikit-learn returned 0..255
         images = images / np.float32(255)
@@ -670,12 +759,12 @@ def load_lfw_people(*, min_faces_per_person=70, resize=0.4, offline=None, cache=
         X_test=X_test,
         y_test=y_test,
         target_names=tuple(str(n) for n in people.target_names),
-        source="sklearn.datasets.fetch_lfw_people",
+        source=source.base_url,
         offline=False,
     )
     _announce(
         f"{dataset}, {len(dataset.target_names)} people, {images.shape[1]}x{images.shape[2]} "
-        f"(cached in {home}, sha256 verified by scikit-learn)"
+        f"({_verified(source, list(_LFW_NAMES), directory)})"
     )
     return dataset
 

@@ -125,3 +125,22 @@ def test_parallel_pre_execution_covers_every_chapter_and_the_book_uses_its_cache
     assert set(chapters()) == set(CHAPTERS)
     assert CONFIG["execute"]["execute_notebooks"] == "cache"
     assert "cache" not in CONFIG["execute"]  # Jupyter Book's default: _build/.jupyter_cache
+
+
+FIGURE_ALT_PATH = re.compile(r"[/\\]|\.(png|svg|jpe?g)$", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=rel)
+def test_every_figure_has_a_caption_and_alt_text(path):
+    # myst-nb turns the metadata {"mystnb": {"figure": {"caption"}, "image": {"alt"}}} of a
+    # cell into a captioned figure whose image carries that alt text (not a file path).
+    for cell in cells(path):
+        if cell["cell_type"] != "code" or "plt.show()" not in source(cell):
+            continue
+        meta = cell["metadata"].get("mystnb", {})
+        caption = meta.get("figure", {}).get("caption", "")
+        alt = meta.get("image", {}).get("alt", "")
+        where = f"{rel(path)} cell {cell['id']}"
+        assert len(caption.split()) >= 5, f"{where}: no figure caption"
+        assert len(alt.split()) >= 8 and not FIGURE_ALT_PATH.search(alt), f"{where}: alt text"
+        assert source(cell).count("plt.show()") == 1, f"{where}: one figure per cell"

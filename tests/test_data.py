@@ -11,6 +11,7 @@ import functools
 import gzip
 import hashlib
 import io
+import json
 import pickle
 import socket
 import struct
@@ -215,7 +216,7 @@ def test_load_cifar10_downloads_and_parses(server, tmp_path, tiny, capsys):
     (line,) = announcements(capsys)
     assert (
         line
-        == f"[coursepkg.data] CIFAR-10: 10 train / 2 test (cached in {tmp_path / 'cache'}, sha256 verified)"
+        == f"[coursepkg.data] CIFAR-10: 10 train / 2 test (from {server.url}; cached in {tmp_path / 'cache'}, sha256 verified)"
     )
 
     data.load_cifar10(offline=False, source=source, cache=tmp_path / "cache")
@@ -296,55 +297,107 @@ def test_auto_mode_downloads_when_the_host_answers(server, tmp_path, tiny, onlin
     assert data.load_mnist(source=source, cache=tmp_path / "c").offline is False
 
 
-@pytest.fixture
-def fake_lfw(monkeypatch, online):
-    """scikit-learn's LFW fetcher replaced by 3 people x 4 photos; figshare counted as reachable."""
-    import sklearn.datasets
-    from sklearn.utils import Bunch
+def lfw_files(people: dict[str, int]) -> dict[str, bytes]:
+    """The four LFW files as figshare names them: the funneled tgz of 250x250 JPEGs, pairs."""
+    from PIL import Image
 
-    calls, fake_lfw_error = [], [None]
+    rng = np.random.default_rng(1)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for person, count in people.items():
+            for i in range(1, count + 1):
+                pixels = rng.integers(0, 256, size=(250, 250, 3), dtype=np.uint8)
+                jpeg = io.BytesIO()
+                Image.fromarray(pixels).save(jpeg, format="JPEG")
+                info = tarfile.TarInfo(f"lfw_funneled/{person}/{person}_{i:04d}.jpg")
+                info.size = jpeg.tell()
+                jpeg.seek(0)
+                tar.addfile(info, jpeg)
+    pairs = b"1\t1\nA_A\t1\t2\n"
+    return {"5976015": buffer.getvalue(), "5976012": pairs, "5976009": pairs, "5976006": pairs}
 
-    def fetch_lfw_people(**kwargs):
-        calls.append(kwargs)
-        if isinstance(fake_lfw_error[0], Exception):
-            raise fake_lfw_error[0]
-        images = np.linspace(0, 1, 12 * 50 * 37, dtype=np.float32).reshape(12, 50, 37)
-        return Bunch(images=images, target=np.repeat([0, 1, 2], 4), target_names=["A", "B", "C"])
 
-    monkeypatch.setattr(sklearn.datasets, "fetch_lfw_people", fetch_lfw_people)
-    data._REACHABLE[("ndownloader.figshare.com", 443)] = True
-    return calls, fake_lfw_error
-
-
-def test_lfw_online_path_with_fake_fetcher(fake_lfw, tmp_path, capsys):
-    calls, _ = fake_lfw
-    ds = data.load_lfw_people(min_faces_per_person=4, resize=0.5, cache=tmp_path)
-    assert calls == [{"min_faces_per_person": 4, "resize": 0.5, "data_home": tmp_path / "lfw"}]
-    assert not ds.offline and ds.target_names == ("A", "B", "C")
+def test_lfw_downloads_verifies_and_reads_the_real_format(server, tmp_path, online, capsys):
+    source = publish(server, lfw_files({"Ann_A": 4, "Bob_B": 4, "Cy_C": 4, "Dee_D": 1}))
+    cache = tmp_path / "cache"
+    ds = data.load_lfw_people(min_faces_per_person=4, resize=0.4, source=source, cache=cache)
+    assert not ds.offline and ds.target_names == ("Ann A", "Bob B", "Cy C")  # Dee: 1 photo
     assert ds.X_train.shape == (9, 50, 37) and ds.X_test.shape == (3, 50, 37)
     assert sorted(ds.y_test.tolist()) == [0, 1, 2]  # stratified
     assert ds.X_train.dtype == np.float32 and ds.y_train.dtype == np.int64
+    assert 0.0 <= ds.X_train.min() and ds.X_train.max() <= 1.0
     (line,) = announcements(capsys)
     assert line.startswith(
-        "[coursepkg.data] LFW people (>= 4 faces each, resize 0.5): 9 train / 3 test"
+        "[coursepkg.data] LFW people (>= 4 faces each, resize 0.4): 9 train / 3 test, 3 people, "
+        f"50x37 (from {server.url}; cached in {cache}, sha256 verified)"
     )
+    assert sorted(server.requests) == ["/5976006", "/5976009", "/5976012", "/5976015"]
+    # The verified download stays cached; scikit-learn unpacked its own copy.
+    assert (cache / "5976015").exists() and (cache / "sklearn/lfw_home/lfw_funneled").is_dir()
+    again = data.load_lfw_people(min_faces_per_person=4, source=source, cache=cache)
+    np.testing.assert_array_equal(again.X_test, ds.X_test)
+    assert len(server.requests) == 4
 
 
-def test_lfw_network_failure_falls_back_and_checksum_failure_raises(fake_lfw, tmp_path, capsys):
-    from urllib.error import URLError
-
-    _, error = fake_lfw
-    error[0] = URLError("no route to host")
-    ds = data.load_lfw_people(cache=tmp_path)
+def test_lfw_network_failure_falls_back_and_checksum_failure_raises(
+    server, tmp_path, online, capsys
+):
+    files = lfw_files({"Ann_A": 2})
+    missing = data.Source(base_url=server.url, files={n: sha256(b) for n, b in files.items()})
+    ds = data.load_lfw_people(source=missing, cache=tmp_path / "a")  # 404: nothing published
     assert ds.offline and ds.X_test.shape == (25, 25, 25)
     (line,) = announcements(capsys)
-    assert line.endswith("(download failed: <urlopen error no route to host>)")
-    with pytest.raises(data.DownloadError, match="no route to host"):
-        data.load_lfw_people(offline=False, cache=tmp_path)
+    assert "instead of LFW people (download failed: " in line and "404" in line
+    with pytest.raises(data.DownloadError, match="404"):
+        data.load_lfw_people(offline=False, source=missing, cache=tmp_path / "a")
 
-    error[0] = OSError("The SHA256 checksum of lfw.tgz (abc) differs from expected (def).")
-    with pytest.raises(data.DataIntegrityError, match="lfw.tgz"):
-        data.load_lfw_people(cache=tmp_path)
+    wrong = publish(server, files, hashes={"5976015": "sha256:" + "0" * 64})
+    with pytest.raises(data.DataIntegrityError, match="Checksum mismatch for 5976015"):
+        data.load_lfw_people(source=wrong, cache=tmp_path / "b")
+
+
+def test_configured_source_reads_the_sources_file(
+    tmp_path, monkeypatch, tiny, server, online, capsys
+):
+    assert data.configured_source("LFW") is data.LFW
+    table = tmp_path / "sources.json"
+    monkeypatch.setenv("COURSEPKG_DATA_SOURCES", str(table))
+    mirror = publish(server, tiny["mnist_files"])
+    entry = {"base_url": mirror.base_url, "files": mirror.files, "note": "a test mirror"}
+    table.write_text(json.dumps({"MNIST": entry}))
+    assert data.configured_source("MNIST") == data.Source(**entry)
+    assert data.configured_source("CIFAR-10") is data.CIFAR10  # not listed: the default
+    monkeypatch.setenv("COURSEPKG_DATA_DIR", str(tmp_path / "cache"))
+    ds = data.load_mnist()
+    assert not ds.offline and ds.source == mirror.base_url
+    assert f"(from {server.url}: a test mirror; cached in " in capsys.readouterr().out
+
+    with pytest.raises(ValueError, match="Invalid name: 'mnist'"):
+        data.configured_source("mnist")
+    table.write_text(json.dumps({"MNIST": {"url": "x"}}))
+    with pytest.raises(ValueError, match="Invalid COURSEPKG_DATA_SOURCES entry for MNIST"):
+        data.configured_source("MNIST")
+    table.write_text("{not json")
+    with pytest.raises(ValueError, match="Invalid COURSEPKG_DATA_SOURCES="):
+        data.configured_source("MNIST")
+
+
+def test_downloads_show_a_progress_bar_unless_disabled(server, tmp_path, tiny, online, capsys):
+    source = publish(server, tiny["mnist_files"])
+    name = MNIST_FILES[1]
+    os_env = pytest.MonkeyPatch()
+    os_env.delenv("TQDM_DISABLE", raising=False)
+    try:
+        data.fetch(name, source, cache=tmp_path / "a")
+    finally:
+        os_env.undo()
+    assert name in capsys.readouterr().err  # tqdm writes its bar to stderr outside Jupyter
+    os_env.setenv("TQDM_DISABLE", "1")
+    try:
+        data.fetch(name, source, cache=tmp_path / "b")
+    finally:
+        os_env.undo()
+    assert capsys.readouterr().err == ""
 
 
 def test_dataset_rejects_mismatched_lengths():

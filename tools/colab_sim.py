@@ -179,7 +179,8 @@ def snapshot_repository(dest: Path) -> Path:
 # ---- one notebook ------------------------------------------------------------------------
 def kernel_environment(venv: Path, gitconfig: Path) -> dict[str, str]:
     """The environment of the executing process: a ``colab-sim`` kernel whose IPython imports
-    google.colab at start, git sending the repository URL to the snapshot, offline data."""
+    google.colab at start, git sending the repository URL to the snapshot, offline data,
+    progress bars on (as in Colab: the builds' TQDM_DISABLE is dropped)."""
     share = WORK / "jupyter"
     spec = share / "kernels" / "colab-sim"
     spec.mkdir(parents=True, exist_ok=True)
@@ -190,7 +191,7 @@ def kernel_environment(venv: Path, gitconfig: Path) -> dict[str, str]:
     startup.mkdir(parents=True, exist_ok=True)
     (startup / "00-colab.py").write_text("import google.colab  # noqa: F401  (as Colab's kernel)\n")
     return {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "TQDM_DISABLE"},
         "JUPYTER_PATH": str(share),
         "IPYTHONDIR": str(WORK / "ipython"),
         "GIT_CONFIG_GLOBAL": str(gitconfig),
