@@ -21,7 +21,7 @@ export PYTHONHASHSEED := 0
 export TQDM_DISABLE := 1
 
 .PHONY: help env book serve test lint unit notebooks exercises book-check colab-deps \
-	colab-exercises colab-sim gpu-check clean
+	colab-exercises colab-sim gpu-check binder-check workflow-check clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
@@ -56,7 +56,8 @@ exercises: $(STAMP)
 # ---- every check, offline -------------------------------------------------
 test: export COURSEPKG_OFFLINE := 1
 test: $(STAMP)
-	$(MAKE) --no-print-directory lint unit notebooks book-check colab-deps colab-exercises
+	$(MAKE) --no-print-directory lint unit notebooks book-check colab-deps colab-exercises \
+	  binder-check workflow-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check coursepkg tests exercises book tools
@@ -97,6 +98,16 @@ colab-sim: $(STAMP)
 # On a CUDA machine (make gpu-check TORCH_SPEC='torch>=2.2' where no torch is installed yet).
 gpu-check: $(STAMP)
 	$(PY) -m tools.gpu_check
+
+# ---- publishing: the Binder launch button and the GitHub Actions workflows ---------------------
+# repo2docker (pinned, cached venv in _build/binder-check) writes the Dockerfile mybinder.org
+# would build from binder/; the check reads it (no Docker needed).
+binder-check: $(STAMP)
+	$(PY) -m tools.binder_check
+
+# actionlint and shellcheck on .github/ (cached venvs in _build/workflow-check).
+workflow-check: $(STAMP)
+	$(PY) -m tools.workflow_check
 
 clean:
 	rm -rf _build .pytest_cache

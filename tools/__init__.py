@@ -5,4 +5,8 @@
 - :mod:`tools.colab_deps`  installing the course changes none of Colab's packages (dry run)
 - :mod:`tools.colab_sim`   the notebooks executed on a Colab-like kernel stack
 - :mod:`tools.gpu_check`   CUDA tests, chapters and benchmarks on a GPU, in one report
+- :mod:`tools.npm_assets`  pinned, checksummed front-end files from the npm registry (MathJax, axe-core)
+- :mod:`tools.binder_check` the Binder launch button builds (repo2docker dry run)
+- :mod:`tools.workflow_check` actionlint and shellcheck on the GitHub workflows
+- :mod:`tools.tool_venv`   cached venvs for tools kept out of .venv
 """
