@@ -15,13 +15,14 @@ STAMP  := $(VENV)/.installed
 # course's CPU budgets use. Override for a GPU box: make test TORCH_SPEC='torch>=2.2'
 TORCH_SPEC ?= torch==2.13.0
 BOOK_FLAGS := -W -n --keep-going
+SUDO       := $(if $(filter 0,$(shell id -u)),,sudo)
 export COURSEPKG_OFFLINE ?=
 export PYTHONHASHSEED := 0
 # No progress bars in built pages and test outputs (coursepkg.progress honours tqdm's switch).
 export TQDM_DISABLE := 1
 
 .PHONY: help env book serve test lint unit notebooks exercises book-check colab-deps \
-	colab-exercises colab-sim gpu-check binder-check workflow-check clean
+	colab-exercises colab-sim gpu-check binder-check workflow-check browse-check clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
@@ -79,6 +80,14 @@ book-check: $(STAMP)
 	$(PY) -m tests.execute_chapters
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
 	$(PY) -m tests.check_site _build/html
+	$(MAKE) --no-print-directory browse-check
+
+# Every page of the built site in headless Chromium (Debian's package; never a browser
+# download), the network beyond loopback blocked: tools/browse_site.py.
+browse-check: $(STAMP)
+	command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium >/dev/null \
+	  || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
+	$(PY) -m tools.browse_site _build/html
 
 # ---- Colab's GPU runtime (tools/colab/ holds the package set Google publishes) ----------
 # Installing the course, with each install spec of the setup cells, changes none of Colab's

@@ -36,23 +36,33 @@ def _source(cell):
     return "".join(src) if isinstance(src, list) else src
 
 
-def solution_lines(master: Path) -> set[str]:
-    """Non-trivial code lines that only the solution has (inside solution blocks)."""
-    lines, inside = set(), False
+def solution_blocks(master: Path) -> list[tuple[str, ...]]:
+    """The non-trivial code lines that only the solution has, one tuple per solution block
+    (``# BEGIN SOLUTION`` ... ``# END SOLUTION``, or a single ``# SOLUTION`` line)."""
+    blocks, current = [], None
     for cell in _cells(master):
         if cell["cell_type"] != "code":
             continue
         for line in _source(cell).splitlines():
             s = line.strip()
             if s.endswith("# END SOLUTION"):
-                inside = False
+                blocks.append(tuple(current or ()))
+                current = None
             elif s.endswith("# BEGIN SOLUTION"):
-                inside = True
-            elif inside or s.endswith("# SOLUTION"):
+                current = []
+            elif current is not None or s.endswith("# SOLUTION"):
                 code = s.removesuffix("# SOLUTION").strip()
                 if len(code) >= 8 and code not in ("return out",):
-                    lines.add(code)
-    return lines
+                    if current is None:
+                        blocks.append((code,))
+                    else:
+                        current.append(code)
+    return [b for b in blocks if b]
+
+
+def solution_lines(master: Path) -> set[str]:
+    """Non-trivial code lines that only the solution has (inside solution blocks)."""
+    return {line for block in solution_blocks(master) for line in block}
 
 
 def hidden_test_names(master: Path) -> set[str]:

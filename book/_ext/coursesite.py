@@ -5,6 +5,10 @@
   with a console error.
 * Bibliography labels in the author-year form of the citations in the text
   ("Kingma and Ba, 2015"), sorted by author and year: the ``authoryear`` pybtex style.
+* A first visit starts in the "auto" colour mode: without a ``default_mode`` the theme
+  reads an empty mode and logs a console error on every first page view.
+* The bibliography's entries lose ``role="doc-biblioentry"`` (and the list its
+  ``doc-bibliography`` role), roles that DPUB-ARIA 1.1 deprecated and axe-core reports.
 * The course's stylesheet and script for small screens (book/_static/course.css and
   course.js): wide equations and tables scroll sideways with a visible hint, and wide
   figures keep legible labels.
@@ -27,6 +31,20 @@ def unique_scripts(app, pagename, templatename, context, doctree):
             seen.add(key)
             unique.append(script)
     scripts[:] = unique
+
+
+def bibliography_without_deprecated_roles(app, pagename, templatename, context, doctree):
+    body = context.get("body")
+    if body and "doc-biblio" in body:
+        for role in ('role="doc-biblioentry"', 'role="doc-bibliography"'):
+            body = body.replace(" " + role, "")
+        context["body"] = body
+
+
+def default_colour_mode(app, config):
+    options = dict(config.html_theme_options or {})
+    options.setdefault("default_mode", "auto")
+    config.html_theme_options = options
 
 
 def author_year_style():
@@ -73,5 +91,7 @@ def setup(app):
     register_plugin("pybtex.style.formatting", "authoryear", author_year_style())
     app.add_css_file("course.css")
     app.add_js_file("course.js", defer="defer")
+    app.connect("config-inited", default_colour_mode)
     app.connect("html-page-context", unique_scripts, priority=900)  # after every other handler
+    app.connect("html-page-context", bibliography_without_deprecated_roles)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
