@@ -42,9 +42,9 @@ def bibliography_without_deprecated_roles(app, pagename, templatename, context, 
 
 
 def default_colour_mode(app, config):
-    options = dict(config.html_theme_options or {})
-    options.setdefault("default_mode", "auto")
-    config.html_theme_options = options
+    context = dict(config.html_context or {})  # the theme reads default_mode from here
+    context.setdefault("default_mode", "auto")
+    config.html_context = context
 
 
 def author_year_style():
