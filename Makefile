@@ -22,7 +22,7 @@ export PYTHONHASHSEED := 0
 export TQDM_DISABLE := 1
 
 .PHONY: help env book serve test lint unit notebooks exercises book-check colab-deps \
-	colab-exercises colab-sim gpu-check binder-check workflow-check browse-check clean
+	colab-exercises colab-sim gpu-check binder-check workflow-check browse-check rehearsal clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
@@ -42,6 +42,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# Chapters execute in parallel (one kernel per CPU): one BLAS/OpenMP thread per kernel, or
+# the kernels oversubscribe the cores.
+book book-check: export OMP_NUM_THREADS := 1
+book book-check: export OPENBLAS_NUM_THREADS := 1
+book book-check: export MKL_NUM_THREADS := 1
 book: $(STAMP)
 	$(PY) -m tools.npm_assets mathjax _build/assets
 	$(PY) -m tests.execute_chapters
@@ -57,8 +62,8 @@ exercises: $(STAMP)
 # ---- every check, offline -------------------------------------------------
 test: export COURSEPKG_OFFLINE := 1
 test: $(STAMP)
-	$(MAKE) --no-print-directory lint unit notebooks book-check colab-deps colab-exercises \
-	  binder-check workflow-check
+	$(MAKE) --no-print-directory lint unit notebooks book-check rehearsal colab-deps \
+	  colab-exercises binder-check workflow-check
 
 lint: $(STAMP)
 	$(BIN)/ruff check coursepkg tests exercises book tools
@@ -88,6 +93,13 @@ browse-check: $(STAMP)
 	command -v chromium >/dev/null || $(SUDO) apt-get install -y -qq chromium >/dev/null \
 	  || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium >/dev/null)
 	$(PY) -m tools.browse_site _build/html
+
+# The chapters' online branch (what the published site and Colab users run): full-size
+# MNIST, CIFAR-10 and LFW files in their real formats, with learnable content, served from a
+# loopback server; each loader downloads and verifies them, then every chapter runs on them
+# under its CPU budget (tools/rehearsal.py; one BLAS/OpenMP thread per kernel).
+rehearsal: $(STAMP)
+	$(PY) -m tools.rehearsal
 
 # ---- Colab's GPU runtime (tools/colab/ holds the package set Google publishes) ----------
 # Installing the course, with each install spec of the setup cells, changes none of Colab's

@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-
 def toc_pages() -> list[str]:
     return re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text()) + [
         re.search(r"root:\s*(\S+)", (ROOT / "_toc.yml").read_text())[1]

@@ -83,7 +83,9 @@ def test_chapters_seed_and_report(path):
 # Our private source notes: readers have none of them, so nothing a reader sees may name
 # them. Random seeds ("the seed-to-seed range", "the seeds 123 and 124") are fine.
 PRIVATE_SOURCES = re.compile(
-    r"seeds? 00\d|\bthe seeds?\b(?!-to-| \d)|\bseed's|lecture notes|\bthe slides?\b", re.I
+    r"seeds? 00\d|\bthe seeds?\b(?!-to-| \d)|\bseed's|lecture notes|\bthe slides?\b"
+    r"|\bour (?:own |private |source )?notes\b",
+    re.I,
 )
 READER_FACING = ["README.md", "book/**/*.md", "book/**/*.ipynb", "coursepkg/**/*.py"]
 
@@ -127,7 +129,7 @@ def test_parallel_pre_execution_covers_every_chapter_and_the_book_uses_its_cache
     assert "cache" not in CONFIG["execute"]  # Jupyter Book's default: _build/.jupyter_cache
 
 
-FIGURE_ALT_PATH = re.compile(r"[/\\]|\.(png|svg|jpe?g)$", re.IGNORECASE)
+FIGURE_ALT_PATH = re.compile(r"^\S*[/\\]\S*$|\.(png|svg|jpe?g)$", re.IGNORECASE)
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=rel)

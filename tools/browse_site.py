@@ -143,14 +143,15 @@ _IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp")
 def alt_text_problem(alt: str | None) -> str | None:
     """Why an image's alt text is unusable, or ``None`` when it may describe the image.
 
-    Missing, empty, a path (any ``/`` or ``\\``), a file name (ends in an image suffix) or a
-    bare content hash (Sphinx names output images by hash) are refused."""
+    Missing, empty, a path (one word with a ``/`` or ``\\``; prose such as "1/m" passes), a
+    file name (ends in an image suffix) or a bare content hash (Sphinx names output images by
+    hash) are refused."""
     if alt is None:
         return "no alt attribute"
     text = alt.strip()
     if not text:
         return "empty alt text"
-    if "/" in text or "\\" in text:
+    if len(text.split()) == 1 and ("/" in text or "\\" in text):
         return "alt text is a file path"
     if text.lower().endswith(_IMAGE_SUFFIXES):
         return "alt text is a file name"
@@ -169,6 +170,7 @@ INTERNAL_WORDING = (
     ("numbered seed", re.compile(r"\bseed 00\d", re.I)),
     ("the slides", re.compile(r"\bthe slides\b", re.I)),
     ("lecture slides", re.compile(r"\blecture slides\b", re.I)),
+    ("our notes", re.compile(r"\bour (?:own |private |source )?notes\b", re.I)),
     ("lecture notes", re.compile(r"\blecture notes\b(?!\s+in\s+computer\s+science)", re.I)),
 )
 
