@@ -84,7 +84,7 @@ def test_chapters_seed_and_report(path):
 # them. Random seeds ("the seed-to-seed range", "the seeds 123 and 124") are fine.
 PRIVATE_SOURCES = re.compile(
     r"seeds? 00\d|\bthe seeds?\b(?!-to-| \d)|\bseed's|lecture notes|\bthe slides?\b"
-    r"|\bour (?:own |private |source )?notes\b",
+    r"|\bour (?:own |private |source )?notes\b|\bthe notes'|\bour sources?\b",
     re.I,
 )
 READER_FACING = ["README.md", "book/**/*.md", "book/**/*.ipynb", "coursepkg/**/*.py"]

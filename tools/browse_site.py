@@ -170,7 +170,8 @@ INTERNAL_WORDING = (
     ("numbered seed", re.compile(r"\bseed 00\d", re.I)),
     ("the slides", re.compile(r"\bthe slides\b", re.I)),
     ("lecture slides", re.compile(r"\blecture slides\b", re.I)),
-    ("our notes", re.compile(r"\bour (?:own |private |source )?notes\b", re.I)),
+    ("our notes", re.compile(r"\bour (?:own |private |source )?notes\b|\bthe notes'", re.I)),
+    ("our sources", re.compile(r"\bour sources?\b", re.I)),
     ("lecture notes", re.compile(r"\blecture notes\b(?!\s+in\s+computer\s+science)", re.I)),
 )
 
