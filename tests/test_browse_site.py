@@ -217,7 +217,8 @@ def test_leaks_strict_on_exercise_pages_and_per_answer_elsewhere():
     lesson = "mu = x.mean(axis=0)  # one mean per unit"
     assert bs.leaks(lesson, secrets, exercise_page=True) == ["mu = x.mean(axis=0)"]
     assert bs.leaks(lesson, secrets, exercise_page=False) == []
-    copied = "mu = x.mean(axis=0)\nvar   =   x.var(axis=0)\n"
-    (found,) = bs.leaks(copied, secrets, exercise_page=False)
-    assert found.startswith("2 of the 3 lines of a solution")
+    partial = "mu = x.mean(axis=0)\nvar   =   x.var(axis=0)\n"
+    assert bs.leaks(partial, secrets, exercise_page=False) == []
+    (found,) = bs.leaks(partial + "x_hat = (x - mu) / std", secrets, exercise_page=False)
+    assert found.startswith("all 3 lines of a solution")
     assert bs.leaks("see test_hidden_shape", secrets, exercise_page=False) == ["test_hidden_shape"]

@@ -217,18 +217,19 @@ def leaks(text: str, secrets: Secrets, exercise_page: bool) -> list[str]:
     """The secrets a page's text gives away.
 
     Any hidden test name, anywhere. On an exercise page, any solution line. On the other
-    pages, any solution *block* (a question's answer) whose lines appear at least half:
-    chapters teach the formulas an exercise then asks for, so a single line such as
-    ``mu = x.mean(axis=0)`` in the batch-norm chapter is the lesson, not a leaked answer,
-    while a solution cell copied into a page shows most of its block.
+    pages, a complete solution *block* (a question's answer of two or more lines): chapters
+    teach the formulas an exercise then asks for, so the batch-norm chapter's
+    ``mu = x.mean(axis=0)``, ``var = ...`` and ``x_hat = ...`` are the lesson (three of the
+    four lines of that exercise's forward pass), while a solution copied into a page shows
+    all of its block.
     """
     found = leaked_secrets(text, set(secrets.names))
     if exercise_page:
         return sorted(set(found) | set(leaked_secrets(text, secrets.lines)))
     for block in secrets.blocks:
         shown = leaked_secrets(text, set(block))
-        if shown and 2 * len(shown) >= len(block):
-            found.append(f"{len(shown)} of the {len(block)} lines of a solution: {shown}")
+        if len(block) >= 2 and len(shown) == len(set(block)):
+            found.append(f"all {len(shown)} lines of a solution: {shown}")
     return found
 
 

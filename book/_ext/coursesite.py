@@ -7,8 +7,8 @@
   ("Kingma and Ba, 2015"), sorted by author and year: the ``authoryear`` pybtex style.
 * A first visit starts in the "auto" colour mode: without a ``default_mode`` the theme
   reads an empty mode and logs a console error on every first page view.
-* The bibliography's entries lose ``role="doc-biblioentry"`` (and the list its
-  ``doc-bibliography`` role), roles that DPUB-ARIA 1.1 deprecated and axe-core reports.
+* The bibliography's entries trade ``role="doc-biblioentry"`` (deprecated by DPUB-ARIA 1.1,
+  reported by axe-core) for ``listitem``, the role their ``role="list"`` parent expects.
 * The course's stylesheet and script for small screens (book/_static/course.css and
   course.js): wide equations and tables scroll sideways with a visible hint, and wide
   figures keep legible labels.
@@ -36,8 +36,9 @@ def unique_scripts(app, pagename, templatename, context, doctree):
 def bibliography_without_deprecated_roles(app, pagename, templatename, context, doctree):
     body = context.get("body")
     if body and "doc-biblio" in body:
-        for role in ('role="doc-biblioentry"', 'role="doc-bibliography"'):
-            body = body.replace(" " + role, "")
+        # each entry of the citation list (role="list") becomes one of its list items
+        body = body.replace(' role="doc-biblioentry"', ' role="listitem"')
+        body = body.replace(' role="doc-bibliography"', "")
         context["body"] = body
 
 
