@@ -2,7 +2,9 @@
 
 * every page in the table of contents was built;
 * every chapter page shows its figures (executed outputs made it into the HTML);
-* the bibliography rendered its entries.
+* the bibliography rendered its entries;
+* no page shows a cell's stderr (warnings, tracebacks, progress bars) or a path of the
+  machine that built it.
 
 What a reader sees (no request to another host, rendered math, alt text, phone layout, no
 exercise secret in the rendered text, ...) is checked in a real browser by
@@ -43,6 +45,13 @@ def check(html_dir: Path) -> list[str]:
     bib = html_dir / "book" / "bibliography.html"
     if bib.exists() and "Kingma" not in bib.read_text():
         problems.append(f"{bib}: the bibliography has no entries")
+    for html in sorted(html_dir.rglob("*.html")):
+        text = html.read_text(errors="replace")
+        if 'class="output stderr' in text:
+            problems.append(f"{html}: a cell writes to stderr (a warning?) in the page")
+        for path in {str(ROOT), str(Path.home())} - {"/"}:
+            if path in text:
+                problems.append(f"{html}: shows the build machine's path {path}")
     return problems
 
 
