@@ -398,15 +398,8 @@ def check(args, start: float) -> int:
         if f"Building conda environment for python={python}" not in log:
             problems.append(f"repo2docker did not say it builds python={python}:\n{log}")
         problems += dockerfile_problems(dockerfile, python)
-    for problem in problems:
-        print(f"  FAILED: {problem}")
-    took = time.perf_counter() - start
-    if problems:
-        print(f"[binder-check] FAILED: {len(problems)} problems ({took:.0f} s)")
-        return 1
     steps = "environment and postBuild" if args.static_only else "Dockerfile"
-    print(f"[binder-check] ok: {steps} as intended ({took:.0f} s)")
-    return 0
+    return tool_venv.report("binder-check", problems, start, f"ok: {steps} as intended")
 
 
 if __name__ == "__main__":

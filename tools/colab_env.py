@@ -84,11 +84,12 @@ def venv_python(venv: Path) -> Path:
     return venv / "bin" / "python"
 
 
-def run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
-    """``subprocess.run`` that shows the command and its output when it fails."""
+def run(cmd: list, *, error: type[BaseException] = SystemExit, **kwargs):
+    """``subprocess.run`` capturing text output; on failure, raise ``error`` with the command
+    and the tail of its output (SystemExit: the tool stops and says why)."""
     proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
     if proc.returncode:
-        raise SystemExit(
+        raise error(
             f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
             f"{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
         )

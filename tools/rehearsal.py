@@ -52,18 +52,16 @@ from pathlib import Path
 
 import numpy as np
 
+from coursepkg import data
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ROOT = ROOT / "_build" / "rehearsal"
 VERSION = 1  # bump when a generator changes what it writes
 MARK = "rehearsal data"  # every note starts with it; the loaders print the note
 
-MNIST_FILES = (
-    "train-images-idx3-ubyte.gz",
-    "train-labels-idx1-ubyte.gz",
-    "t10k-images-idx3-ubyte.gz",
-    "t10k-labels-idx1-ubyte.gz",
-)
-CIFAR_FILE = "cifar-10-python.tar.gz"
+# The file names the loaders ask for (train images, train labels, test images, test labels).
+MNIST_FILES = tuple(data.MNIST.files)
+(CIFAR_FILE,) = data.CIFAR10.files
 CIFAR_NAMES = (
     "airplane",
     "automobile",
@@ -504,7 +502,7 @@ def write_sources(manifest: dict, url: str, path: Path) -> Path:
 # Loaded with -p tools.rehearsal: each notebook's [coursepkg.data] lines and time, as JSON in
 # $REHEARSAL_REPORT (the xdist workers send the lines to the controller in user_properties).
 
-_ANNOUNCED = "[coursepkg.data] "
+_ANNOUNCED = data.PREFIX
 _seen: dict[str, dict] = defaultdict(lambda: {"seconds": 0.0, "data": [], "failed": False})
 
 
@@ -589,7 +587,6 @@ def rehearsal_env(sources: Path, cache: Path) -> dict[str, str]:
 
 def load_all() -> list[str]:
     """Each loader once, in this process (download, checksum, parse): a line per dataset."""
-    from coursepkg import data
 
     lines = []
     for loader in (data.load_mnist, data.load_cifar10, data.load_lfw_people):

@@ -13,7 +13,10 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+from tools import colab_env
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "_build"
@@ -27,14 +30,20 @@ class ToolError(RuntimeError):
 
 
 def run(cmd: list, **kwargs) -> subprocess.CompletedProcess:
-    """``subprocess.run`` capturing text output; on failure, raise with the tail of both."""
-    proc = subprocess.run([str(c) for c in cmd], capture_output=True, text=True, **kwargs)
-    if proc.returncode:
-        raise ToolError(
-            f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
-            f"{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-        )
-    return proc
+    """:func:`tools.colab_env.run`, raising :class:`ToolError` on failure."""
+    return colab_env.run(cmd, error=ToolError, **kwargs)
+
+
+def report(tag: str, problems: list[str], start: float, ok: str = "ok") -> int:
+    """Print each problem and the verdict line of check ``tag``; the exit status (0 or 1)."""
+    for problem in problems:
+        print(f"  FAILED: {problem}")
+    took = time.perf_counter() - start
+    if problems:
+        print(f"[{tag}] FAILED: {len(problems)} problems ({took:.0f} s)")
+        return 1
+    print(f"[{tag}] {ok} ({took:.0f} s)")
+    return 0
 
 
 def bin_dir(venv: Path) -> Path:

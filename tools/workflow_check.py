@@ -182,14 +182,7 @@ def main(argv=None) -> int:
     print(f"[workflow-check] actionlint: {described}\n  shellcheck: {sc_described}")
     names = [f.name for f in files] + [str(a.relative_to(ACTIONS)) for a in actions]
     print(f"  checked: {', '.join(names)}")
-    for finding in findings:
-        print(f"  FAILED: {finding}")
-    took = time.perf_counter() - start
-    if findings:
-        print(f"[workflow-check] FAILED: {len(findings)} findings ({took:.0f} s)")
-        return 1
-    print(f"[workflow-check] ok ({took:.0f} s)")
-    return 0
+    return tool_venv.report("workflow-check", findings, start)
 
 
 if __name__ == "__main__":

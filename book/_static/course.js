@@ -40,7 +40,6 @@
     return "\\begin{gathered}" + parts.join(" \\\\ ") + "\\end{gathered}";
   }
 
-  window.courseBreakForPhones = breakForPhones; // for the site's browser check
   if (window.innerWidth >= NARROW) return;
   var config = (window.MathJax = window.MathJax || {});
   var startup = (config.startup = config.startup || {});
