@@ -22,7 +22,7 @@ export PYTHONHASHSEED := 0
 export TQDM_DISABLE := 1
 
 .PHONY: help env book serve test lint unit notebooks exercises book-check colab-deps \
-	colab-exercises colab-sim gpu-check binder-check workflow-check browse-check rehearsal clean
+	colab-exercises colab-sim gpu-check binder-check workflow-check browse-check rehearsal jail clean
 
 help:
 	@echo "make book       build the site into _build/html (sets up .venv first)"
@@ -69,8 +69,13 @@ lint: $(STAMP)
 	$(BIN)/ruff check coursepkg tests exercises book tools
 	$(BIN)/ruff format --check coursepkg tests exercises book tools
 
-unit: $(STAMP)
+unit: $(STAMP) jail
 	$(PY) -m pytest tests -n 2 --durations=10 --timeout=300
+
+# The grader runs each submission in a bubblewrap jail (Debian's package; exercises/sandbox.py).
+jail:
+	command -v bwrap >/dev/null || $(SUDO) apt-get install -y -qq bubblewrap >/dev/null \
+	  || ($(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq bubblewrap >/dev/null)
 
 # Every chapter and every exercise solution, under each notebook's CPU budget.
 # (exercises.build --check also proves regeneration is deterministic and committed.)

@@ -21,6 +21,7 @@ Four jobs:
 from __future__ import annotations
 
 import contextlib
+import copy
 import json
 import os
 import signal
@@ -67,8 +68,23 @@ def public_tests_dir(exercise: str) -> Path:
     return path
 
 
+class _GradedElsewhere:
+    """The grader of a notebook that the instructor's judge is running: checks do nothing,
+    since the judge runs every test itself, outside the notebook."""
+
+    def check(self, question=None, *args, **kwargs):
+        print(f"{question or 'check'}: graded by the instructor's judge")
+
+    def check_all(self, *args, **kwargs):
+        self.check("check_all")
+
+
 def notebook_grader(exercise: str):
-    """``otter.Notebook`` for ``exercise`` whose public tests come from the installed package."""
+    """``otter.Notebook`` for ``exercise`` whose public tests come from the installed package
+    (inside the instructor's judge, where ``COURSEPKG_JUDGE`` is set, a grader whose checks
+    do nothing)."""
+    if os.environ.get("COURSEPKG_JUDGE") == "1":
+        return _GradedElsewhere()
     import otter
 
     return otter.Notebook(tests_dir=str(public_tests_dir(exercise)))
@@ -187,20 +203,87 @@ def _describe(fn) -> str:
     return getattr(fn, "__name__", repr(fn))
 
 
+def _missing_names(fn) -> str:
+    """The test's parameters that hold ``fn`` (None or ``...``): the names not defined yet."""
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_name.startswith("_"):
+        frame = frame.f_back
+    names = []
+    while frame is not None and not names:
+        code = frame.f_code
+        params = code.co_varnames[: code.co_argcount + code.co_kwonlyargcount]
+        names = [n for n in params if frame.f_locals.get(n, 0) is fn]
+        frame = frame.f_back
+    return " or ".join(f"`{n}`" for n in names) or f"`{_describe(fn)}`"
+
+
+def _copy_in(value):
+    """A copy of a test's argument for learner code (arrays, generators, lists, dicts)."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, np.random.Generator):
+        return copy.deepcopy(value)
+    if type(value) in (list, tuple):
+        return type(value)(_copy_in(v) for v in value)
+    if type(value) is dict:
+        return {k: _copy_in(v) for k, v in value.items()}
+    return value
+
+
+def _copy_out(given, used) -> None:
+    """Copy the learner's in-place changes of array and generator arguments back into the
+    test's objects, so a test can diagnose them (``X -= mu`` changed the caller's X)."""
+    if isinstance(given, np.ndarray) and isinstance(used, np.ndarray):
+        if given.shape == used.shape and given.flags.writeable:
+            np.copyto(given, used, casting="unsafe")
+    elif isinstance(given, np.random.Generator) and isinstance(used, np.random.Generator):
+        given.bit_generator.state = used.bit_generator.state
+    elif type(given) in (list, tuple) and type(used) is type(given) and len(given) == len(used):
+        for a, b in zip(given, used, strict=True):
+            _copy_out(a, b)
+    elif type(given) is dict and type(used) is dict:
+        for key in given.keys() & used.keys():
+            _copy_out(given[key], used[key])
+
+
+def _clip(text, size: int = 300) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= size else text[: size - 3] + "..."
+
+
 def call(fn, *args, timeout: float = DEFAULT_TIMEOUT_S, **kwargs):
     """Call learner function ``fn`` and return its result, or raise :class:`LearnerCodeError`.
 
-    The call is stopped after ``timeout`` seconds (with ``SIGALRM`` in the main
-    thread, where notebooks and otter run tests; elsewhere the result is simply
-    not waited for). Exceptions raised by ``fn`` are reported with their type and
-    message, not a traceback into the grader.
+    The learner's function gets copies of the arguments (arrays, generators, lists and
+    dicts of them); changes it makes to array and generator arguments are copied back
+    afterwards, so that a test can tell ``X -= mu`` apart, and a test computes its expected
+    values before the call. Under the instructor's judge, ``fn`` lives in the submission's
+    jail and the call crosses over with plain data, under a CPU budget of ``timeout``
+    seconds kept from outside; in a notebook the call is stopped after ``timeout``
+    seconds (``SIGALRM`` in the main thread; elsewhere the result is simply not waited
+    for). Exceptions raised by ``fn`` are reported with their type and (clipped) message,
+    not a traceback into the grader.
     """
-    name = _describe(fn)
     if fn is None or fn is Ellipsis:
-        raise LearnerCodeError(f"`{name}` is not defined yet: run the cell where you define it.")
+        raise LearnerCodeError(
+            f"{_missing_names(fn)} is not defined yet: run the cell where you define it."
+        )
+    remote = getattr(type(fn), "__judge_call__", None)
+    if remote is not None:
+        return remote(fn, args, kwargs, timeout)
+    name = _describe(fn)
     if not callable(fn):
         raise LearnerCodeError(f"`{name}` should be a function, but it is a {type(fn).__name__}.")
+    given = (args, kwargs)
+    args, kwargs = _copy_in(list(args)), _copy_in(kwargs)
+    try:
+        return _call_with_timeout(fn, name, args, kwargs, timeout)
+    finally:
+        _copy_out(given[0], tuple(args))
+        _copy_out(given[1], kwargs)
 
+
+def _call_with_timeout(fn, name, args, kwargs, timeout):
     slow = LearnerCodeError(
         f"`{name}(...)` did not finish within {timeout:g} s. Is there a loop that never ends "
         "(for example a `while` whose counter is never updated)?"
@@ -221,7 +304,9 @@ def call(fn, *args, timeout: float = DEFAULT_TIMEOUT_S, **kwargs):
             _TIMED_OUT.add(key)
             raise slow from None
         except Exception as exc:
-            raise LearnerCodeError(f"`{name}(...)` raised {type(exc).__name__}: {exc}") from None
+            raise LearnerCodeError(
+                f"`{name}(...)` raised {type(exc).__name__}: {_clip(exc)}"
+            ) from None
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
@@ -242,7 +327,7 @@ def call(fn, *args, timeout: float = DEFAULT_TIMEOUT_S, **kwargs):
         raise slow
     if "error" in box:
         exc = box["error"]
-        raise LearnerCodeError(f"`{name}(...)` raised {type(exc).__name__}: {exc}")
+        raise LearnerCodeError(f"`{name}(...)` raised {type(exc).__name__}: {_clip(exc)}")
     return box.get("value")
 
 
@@ -256,12 +341,34 @@ def _as_numbers(got, what: str) -> np.ndarray:
         raise LearnerCodeError(f"{what} returned None: did you forget `return`?")
     if got is Ellipsis:
         raise LearnerCodeError(f"{what} returned `...`: replace the `...` with your code.")
+    got = _from_torch(got)
     try:
         return np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         raise LearnerCodeError(
             f"{what} returned a {type(got).__name__}, which is not an array of numbers."
         ) from None
+
+
+def _from_torch(got):
+    """A PyTorch tensor (on any device) as a NumPy array of its dtype; anything else as is."""
+    if type(got).__module__.split(".")[0] == "torch" and hasattr(got, "detach"):
+        got = got.detach().cpu()
+        try:
+            return got.numpy()
+        except TypeError:  # bfloat16 and other dtypes NumPy lacks
+            return got.float().numpy()
+    return got
+
+
+def _low_precision(got) -> np.dtype | None:
+    """The float dtype of ``got`` when it has less precision than float64 (else None)."""
+    dtype = getattr(_from_torch(got), "dtype", None)
+    try:
+        dtype = np.dtype(dtype) if dtype is not None else None
+    except TypeError:
+        return None
+    return dtype if dtype is not None and dtype.kind == "f" and dtype.itemsize < 8 else None
 
 
 def expect_shape(got, shape: tuple, what: str) -> np.ndarray:
@@ -309,6 +416,17 @@ def expect_close(got, want, what: str, *, rtol=1e-7, atol=1e-10, diagnoses=(), n
         )
     if np.allclose(arr, want, rtol=rtol, atol=atol):
         return
+    single = _low_precision(got)
+    if single is not None:
+        loose = float(np.sqrt(np.finfo(single).eps))
+        if np.allclose(
+            arr, want, rtol=loose, atol=loose * max(1.0, float(np.abs(want).max(initial=0)))
+        ):
+            raise LearnerCodeError(
+                f"{what} is not right: it is {single} ({np.finfo(single).precision} significant "
+                "digits), and the expected values need float64. Compute in float64: "
+                "np.asarray(x, dtype=np.float64) in NumPy, tensor.double() (torch.float64) in PyTorch."
+            )
     for alternative, hint in diagnoses:
         alternative = np.asarray(alternative, dtype=float)
         if alternative.shape == arr.shape and np.allclose(arr, alternative, rtol=rtol, atol=atol):

@@ -15,17 +15,25 @@ Usage::
 
     python -m exercises.build              # regenerate (make exercises)
     python -m exercises.build --check      # fail if the committed files are stale
+    python -m exercises.build --private-tests ~/course-private   # add your own hidden tests
+
+The masters, and so every solution and hidden test in them, are public in the course's
+repository. Tests a class must not see go in a folder outside it:
+``<folder>/<exercise>/<question>.py``, in otter's test format (see :func:`add_private_tests`);
+they are added to the autograder zips only, and the build checks that the solution passes them.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import filecmp
 import json
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -89,7 +97,84 @@ def build_one(master: Path, out: Path, check: bool) -> list[str]:
     (out / "solutions").mkdir(parents=True, exist_ok=True)
     shutil.copy(dest / "autograder" / f"{name}.ipynb", out / "solutions" / f"{name}.ipynb")
     (zip_path,) = (dest / "autograder").glob(f"{name}-autograder_*.zip")
-    shutil.copy(zip_path, out / f"{name}-autograder.zip")
+    target = out / f"{name}-autograder.zip"
+    shutil.copy(zip_path, target)
+    settings = {"exercise": name, "modules": notebook_modules(student_text)}
+    with zipfile.ZipFile(target, "a") as zf:
+        zf.writestr("judge.json", json.dumps(settings, indent=1) + "\n")
+    return changed
+
+
+def notebook_modules(notebook_text: str) -> list[str]:
+    """The ``coursepkg`` modules the given cells of a student notebook import (besides
+    ``grading``): the judge's jail offers those and no other reference implementation."""
+    found = set()
+    for cell in json.loads(notebook_text)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = ast.parse("".join(cell["source"]))
+        except SyntaxError:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("coursepkg"):
+                parts = node.module.split(".")
+                found |= {parts[1]} if len(parts) > 1 else {a.name for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {
+                    a.name.split(".")[1] for a in node.names if a.name.startswith("coursepkg.")
+                }
+    return sorted(found - {"grading"})
+
+
+def add_private_tests(zip_path: Path, folder: Path) -> list[str]:
+    """Append the instructor's own hidden tests to the autograder zip.
+
+    ``folder`` holds ``<question>.py`` files (``q1.py``, ...) in otter's test format: test
+    functions decorated with ``@test_case(points=..., hidden=True)``, whose parameters name
+    the notebook's variables. They are added to that question's tests; every one must be
+    hidden. Returns the question files changed.
+    """
+    with zipfile.ZipFile(zip_path) as zf:
+        entries = {info.filename: zf.read(info) for info in zf.infolist()}
+    changed = []
+    for extra in sorted(folder.glob("*.py")):
+        key = f"tests/{extra.stem}.py"
+        if key not in entries:
+            known = sorted(Path(k).stem for k in entries if k.startswith("tests/"))
+            raise SystemExit(f"{extra}: no question {extra.stem!r} (questions: {', '.join(known)})")
+        source = extra.read_text()
+        tree = ast.parse(source, filename=str(extra))
+        for node in tree.body:
+            if not isinstance(node, ast.FunctionDef):
+                continue
+            hidden = [
+                kw
+                for dec in node.decorator_list
+                if isinstance(dec, ast.Call)
+                for kw in dec.keywords
+                if kw.arg == "hidden"
+                and isinstance(kw.value, ast.Constant)
+                and kw.value.value is True
+            ]
+            if not hidden:
+                raise SystemExit(
+                    f"{extra}: test {node.name} must be decorated @test_case(..., hidden=True)"
+                )
+        body = "\n".join(
+            line
+            for line in source.splitlines()
+            if not line.startswith("from otter.test_files import")
+        )
+        entries[key] = (
+            entries[key] + f"\n\n# ---- private tests from {extra.name}\n{body}\n".encode()
+        )
+        changed.append(key)
+    partial = zip_path.with_suffix(".partial")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    partial.replace(zip_path)
     return changed
 
 
@@ -106,14 +191,46 @@ def build_all(out: Path, check: bool) -> list[str]:
     return [path for changed in results for path in changed]
 
 
+def check_private_tests(folder: Path, out: Path) -> None:
+    """Add ``folder/<exercise>/*.py`` to the exercises' autograder zips, then grade each
+    solution with them: a private test that the solution fails stops the build."""
+    from exercises import judge
+
+    names = {m.stem for m in masters()}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+        if sub.name not in names:
+            raise SystemExit(
+                f"{sub}: no exercise {sub.name!r} (exercises: {', '.join(sorted(names))})"
+            )
+        zip_path = out / f"{sub.name}-autograder.zip"
+        added = add_private_tests(zip_path, sub)
+        result = judge.grade_solution(out / "solutions" / f"{sub.name}.ipynb", zip_path)
+        if result.total != result.possible:
+            raise SystemExit(
+                f"the {sub.name} solution scores {result.total:g} / {result.possible:g} with the "
+                f"private tests of {sub}: {result.text()}"
+            )
+        print(
+            f"added private tests to {zip_path.name}: {', '.join(added)}; the solution scores 100 %"
+        )
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="instructor artifacts")
     parser.add_argument(
         "--check", action="store_true", help="do not write committed files; fail if they are stale"
     )
+    parser.add_argument(
+        "--private-tests",
+        type=Path,
+        help="folder with <exercise>/<question>.py files of extra hidden tests (kept outside "
+        "the public repository) to add to the autograder zips",
+    )
     args = parser.parse_args(argv)
     stale = build_all(args.out.resolve(), args.check)
+    if args.private_tests:
+        check_private_tests(args.private_tests, args.out.resolve())
     if args.check and stale:
         print("Stale generated files (run `make exercises` and commit):", *stale, sep="\n  ")
         return 1

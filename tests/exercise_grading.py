@@ -7,8 +7,8 @@ feedback must contain.
 
 import pytest
 
-from exercises import build, grade
-from tests.test_exercises import ROOT, _variant
+from exercises import build
+from tests.test_exercises import ROOT, _variant, grade_notebook
 
 
 def build_autograders(tmp_path_factory, name):
@@ -26,11 +26,7 @@ def build_autograders(tmp_path_factory, name):
 
 
 def _grade(path, out, exercise):
-    results = grade.grade_one(
-        path, out / f"{exercise}-autograder.zip", timeout=240, cell_timeout=10
-    )
-    assert "error" not in results, results
-    return grade.summarize(results)
+    return grade_notebook(path, out / f"{exercise}-autograder.zip")
 
 
 def assert_case_grades(out, tmp_path, exercise, name, case, possible):

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from exercises import build, grade
+from exercises import build, grade, judge
+from exercises.sandbox import Limits
 
 ROOT = Path(__file__).resolve().parent.parent
 MASTERS = build.masters()
@@ -268,6 +269,12 @@ VARIANTS = {
 }
 
 
+def grade_notebook(path, autograder):
+    """``(scores, total, possible, feedback lines)`` of one notebook, graded by the judge."""
+    result = judge.grade_solution(path, autograder, Limits(cell_cpu_s=10))
+    return result.scores, result.total, result.possible, [*result.notes, *result.feedback]
+
+
 def _variant(solution: Path, edits, dest: Path) -> Path:
     nb = json.loads(solution.read_text())
     for old, new in edits:
@@ -283,9 +290,7 @@ def test_grading_gives_the_expected_scores_and_feedback(built, tmp_path, name):
     out, _ = built
     edits, expected, phrases = VARIANTS[name]
     sub = _variant(out / "solutions" / "ema.ipynb", edits, tmp_path / f"{name}.ipynb")
-    results = grade.grade_one(sub, out / "ema-autograder.zip", timeout=240, cell_timeout=10)
-    assert "error" not in results, results
-    scores, total, possible, feedback = grade.summarize(results)
+    scores, total, possible, feedback = grade_notebook(sub, out / "ema-autograder.zip")
     assert possible == 11
     assert {q: s for q, s in scores.items() if s} == expected, feedback
     text = "\n".join(feedback)
@@ -295,10 +300,9 @@ def test_grading_gives_the_expected_scores_and_feedback(built, tmp_path, name):
 
 def test_blank_student_notebook_scores_zero(built):
     out, _ = built
-    results = grade.grade_one(
-        ROOT / "book/exercises/ema.ipynb", out / "ema-autograder.zip", timeout=240, cell_timeout=10
+    scores, total, possible, feedback = grade_notebook(
+        ROOT / "book/exercises/ema.ipynb", out / "ema-autograder.zip"
     )
-    scores, total, possible, feedback = grade.summarize(results)
     assert (total, possible) == (0, 11)
     assert any("forget `return`" in f for f in feedback)
 
@@ -310,9 +314,10 @@ def test_grade_folder_writes_a_csv(built, tmp_path):
     (subs / "a.ipynb").write_text((out / "solutions" / "ema.ipynb").read_text())
     (subs / "broken.ipynb").write_text("{not json")
     csv_path = tmp_path / "grades.csv"
-    rows = grade.grade_folder(
-        subs, out / "ema-autograder.zip", csv_path, timeout=120, cell_timeout=10
-    )
-    assert [r["total"] for r in rows] == [11.0, 0.0]
-    assert "grading failed" in rows[1]["feedback"]
+    rows = grade.grade_folder(subs, out / "ema-autograder.zip", csv_path, jobs=2)
+    assert [(r["file"], r["total"], r["possible"]) for r in rows] == [
+        ("a.ipynb", "11", "11"),
+        ("broken.ipynb", "0", "11"),
+    ]
+    assert "not a readable notebook" in rows[1]["feedback"]
     assert csv_path.read_text().splitlines()[0] == "file,q1,q2,q3,total,possible,feedback"
