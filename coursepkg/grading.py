@@ -36,6 +36,7 @@ import numpy as np
 __all__ = [
     "LearnerCodeError",
     "call",
+    "call_and_inputs",
     "expect_close",
     "expect_number",
     "expect_shape",
@@ -205,8 +206,8 @@ def _describe(fn) -> str:
 
 def _missing_names(fn) -> str:
     """The test's parameters that hold ``fn`` (None or ``...``): the names not defined yet."""
-    frame = sys._getframe(2)
-    while frame is not None and frame.f_code.co_name.startswith("_"):
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_globals is globals():
         frame = frame.f_back
     names = []
     while frame is not None and not names:
@@ -230,22 +231,6 @@ def _copy_in(value):
     return value
 
 
-def _copy_out(given, used) -> None:
-    """Copy the learner's in-place changes of array and generator arguments back into the
-    test's objects, so a test can diagnose them (``X -= mu`` changed the caller's X)."""
-    if isinstance(given, np.ndarray) and isinstance(used, np.ndarray):
-        if given.shape == used.shape and given.flags.writeable:
-            np.copyto(given, used, casting="unsafe")
-    elif isinstance(given, np.random.Generator) and isinstance(used, np.random.Generator):
-        given.bit_generator.state = used.bit_generator.state
-    elif type(given) in (list, tuple) and type(used) is type(given) and len(given) == len(used):
-        for a, b in zip(given, used, strict=True):
-            _copy_out(a, b)
-    elif type(given) is dict and type(used) is dict:
-        for key in given.keys() & used.keys():
-            _copy_out(given[key], used[key])
-
-
 def _clip(text, size: int = 300) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= size else text[: size - 3] + "..."
@@ -254,16 +239,25 @@ def _clip(text, size: int = 300) -> str:
 def call(fn, *args, timeout: float = DEFAULT_TIMEOUT_S, **kwargs):
     """Call learner function ``fn`` and return its result, or raise :class:`LearnerCodeError`.
 
-    The learner's function gets copies of the arguments (arrays, generators, lists and
-    dicts of them); changes it makes to array and generator arguments are copied back
-    afterwards, so that a test can tell ``X -= mu`` apart, and a test computes its expected
-    values before the call. Under the instructor's judge, ``fn`` lives in the submission's
-    jail and the call crosses over with plain data, under a CPU budget of ``timeout``
-    seconds kept from outside; in a notebook the call is stopped after ``timeout``
-    seconds (``SIGALRM`` in the main thread; elsewhere the result is simply not waited
-    for). Exceptions raised by ``fn`` are reported with their type and (clipped) message,
-    not a traceback into the grader.
+    The learner's function gets copies of the arguments (arrays, generators, and lists,
+    tuples and dicts of them), so nothing it does can change the test's own objects or the
+    expected values computed from them. Under the instructor's judge, ``fn`` lives in the
+    submission's jail and the call crosses over with plain data, under a CPU budget of
+    ``timeout`` seconds kept from outside; in a notebook the call is stopped after
+    ``timeout`` seconds (``SIGALRM`` in the main thread; elsewhere the result is simply
+    not waited for). Exceptions raised by ``fn`` are reported with their type and (clipped)
+    message, not a traceback into the grader.
     """
+    return _call(fn, args, kwargs, timeout)[0]
+
+
+def call_and_inputs(fn, *args, timeout: float = DEFAULT_TIMEOUT_S, **kwargs):
+    """:func:`call`, returning ``(result, args_after)``: ``args_after`` are the copies of the
+    positional arguments as ``fn`` left them, to diagnose in-place changes (``X -= mu``)."""
+    return _call(fn, args, kwargs, timeout)
+
+
+def _call(fn, args, kwargs, timeout):
     if fn is None or fn is Ellipsis:
         raise LearnerCodeError(
             f"{_missing_names(fn)} is not defined yet: run the cell where you define it."
@@ -274,13 +268,8 @@ def call(fn, *args, timeout: float = DEFAULT_TIMEOUT_S, **kwargs):
     name = _describe(fn)
     if not callable(fn):
         raise LearnerCodeError(f"`{name}` should be a function, but it is a {type(fn).__name__}.")
-    given = (args, kwargs)
-    args, kwargs = _copy_in(list(args)), _copy_in(kwargs)
-    try:
-        return _call_with_timeout(fn, name, args, kwargs, timeout)
-    finally:
-        _copy_out(given[0], tuple(args))
-        _copy_out(given[1], kwargs)
+    args, kwargs = _copy_in(args), _copy_in(kwargs)
+    return _call_with_timeout(fn, name, args, kwargs, timeout), args
 
 
 def _call_with_timeout(fn, name, args, kwargs, timeout):

@@ -21,6 +21,7 @@ Failures are local and loud:
 from __future__ import annotations
 
 import builtins
+import copy
 import json
 import sys
 import time
@@ -133,14 +134,18 @@ class RemoteObject:
     def __repr__(self) -> str:
         return f"<{self._type} {self.__name__}>"
 
+    def __deepcopy__(self, memo):
+        return self  # it lives in the jail: a copy is a new reference to the same object
+
 
 class RemoteFunction(RemoteObject):
     """A learner function: calling it runs it in the jail under a CPU budget."""
 
     def __call__(self, *args, **kwargs):
-        return self.__judge_call__(args, kwargs, DEFAULT_CALL_CPU_S)
+        return self.__judge_call__(args, kwargs, DEFAULT_CALL_CPU_S)[0]
 
     def __judge_call__(self, args, kwargs, cpu_s: float):
+        """``(result, args_after)`` (see ``coursepkg.grading.call_and_inputs``)."""
         return self._session.call(self, args, kwargs, cpu_s)
 
 
@@ -257,8 +262,9 @@ class Session:
 
             raise LearnerCodeError(f"`{fn.__name__}(...)` raised {clip(reply['error'], 300)}")
         value = self._decode(reply.get("value"))
-        _write_back([list(args), dict(kwargs)], reply.get("writes") or [], self._decode)
-        return value
+        after = copy.deepcopy([list(args), dict(kwargs)])
+        _write_back(after, reply.get("writes") or [], self._decode)
+        return value, tuple(after[0])
 
     def _fresh(self, fn: RemoteFunction) -> RemoteFunction:
         """The same learner function in the restarted jail."""
@@ -315,7 +321,7 @@ class Session:
 
 
 def _write_back(roots, writes, decode) -> None:
-    """Copy the learner's changes to array and generator arguments into the test's objects."""
+    """Apply the learner's changes to array and generator arguments to copies of them."""
     import numpy as np
 
     for path, data in writes:

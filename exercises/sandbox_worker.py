@@ -6,8 +6,8 @@ the student's own output goes to /dev/null.
 
 Requests: ``run`` (one cell, in an IPython shell, as a notebook would), ``get`` (a name of
 the notebook: plain data, or a reference to a function or object), ``call`` (a function by
-reference, with plain-data arguments; changes it makes to array or generator arguments are
-sent back, so tests can diagnose in-place changes).
+reference, with plain-data arguments; the changes it makes to array or generator arguments
+are sent back, for tests that diagnose in-place changes).
 """
 
 import os

@@ -109,6 +109,32 @@ def test_students_get_no_solutions_and_no_hidden_tests(master):
         assert "BEGIN SOLUTION" not in text and "hidden=True" not in text
 
 
+def _tested_names(master: Path) -> dict[str, tuple[set, set]]:
+    """Per question, the notebook names its public tests and its hidden tests take."""
+    out, question = {}, None
+    for cell in _cells(master):
+        src = _source(cell)
+        begin = re.match(r"# BEGIN QUESTION\s*\nname:\s*(\w+)", src)
+        if begin:
+            question = begin.group(1)
+            out[question] = (set(), set())
+        elif question and "BEGIN TEST CONFIG" in src:
+            hidden = bool(re.search(r"^hidden:\s*true", src, flags=re.M))
+            for params in re.findall(r"^def test_\w+\(([^)]*)\)", src, flags=re.M):
+                out[question][hidden].update(p.strip() for p in params.split(",") if p.strip())
+    return out
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
+def test_every_question_and_every_answer_has_a_public_test(master):
+    questions = _tested_names(master)
+    everything_public = set().union(*(public for public, _ in questions.values()))
+    for question, (public, hidden) in questions.items():
+        assert public, f"{master.stem} {question} has no public test"
+        missing = hidden - everything_public
+        assert not missing, f"{master.stem} {question}: no public test of {missing}"
+
+
 @pytest.mark.parametrize("master", MASTERS, ids=lambda p: p.stem)
 def test_instructor_zip_has_the_hidden_tests(built, master):
     out, _ = built

@@ -13,15 +13,15 @@ from tests.exercise_grading import grading_tests
 
 pytestmark = pytest.mark.slow
 
-POSSIBLE = {"backprop": 11, "initialization": 8}
+POSSIBLE = {"backprop": 12, "initialization": 8}
 
 # ---- backprop: edits of the solution, expected {question: points}, feedback phrases ----------
-BACKPROP_FULL = {"q1": 3, "q2": 4, "q3": 4}
+BACKPROP_FULL = {"q1": 3, "q2": 4, "q3": 5}
 BACKPROP = {
     "solution": ([], BACKPROP_FULL, []),
     "no_relu_mask": (
         [("dz1 = dh * (z1 > 0)", "dz1 = dh")],
-        {"q1": 3, "q2": 2, "q3": 3},
+        {"q1": 3, "q2": 2, "q3": 4},
         ["you forgot the ReLU", "lacks the ReLU mask"],
     ),
     "dw_as_dout_times_x": (
@@ -36,12 +36,12 @@ BACKPROP = {
     ),
     "missing_1_over_n": (
         [("return loss, dscores / n", "return loss, dscores")],
-        {"q1": 3, "q2": 4, "q3": 1},
+        {"q1": 3, "q2": 4, "q3": 2},
         ["dscores is N times too large", "N times the finite-difference gradient"],
     ),
     "unstable_softmax": (
         [("shifted = scores - scores.max(axis=1, keepdims=True)", "shifted = scores")],
-        {"q1": 3, "q2": 4, "q3": 3},
+        {"q1": 3, "q2": 4, "q3": 4},
         ["Subtract each row's maximum"],
     ),
     "raises": (

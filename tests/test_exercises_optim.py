@@ -13,7 +13,7 @@ from tests.exercise_grading import grading_tests
 
 pytestmark = pytest.mark.slow
 
-POSSIBLE = {"minibatches": 9, "optimizers": 10, "newton": 10}
+POSSIBLE = {"minibatches": 9, "optimizers": 13, "newton": 10}
 
 # ---- minibatches: edits of the solution, expected {question: points}, feedback phrases -------
 SHUFFLE = "order = np.random.default_rng(seed).permutation(m)\n    X, y = X[order], y[order]"
@@ -80,51 +80,56 @@ MOMENTUM_EMA = "m = beta * m + (1 - beta) * g"
 RMSPROP_V = "    v = beta * v + (1 - beta) * g**2\n"
 ADAM_RETURN = "(np.sqrt(v_hat) + eps), m, v, t"
 OPTIMIZERS = {
-    "solution": ([], {"q1": 3, "q2": 3, "q3": 4}, []),
+    "solution": ([], {"q1": 4, "q2": 4, "q3": 5}, []),
     "momentum_swapped": (
         [(MOMENTUM_EMA, "m = (1 - beta) * m + beta * g")],
-        {"q2": 3, "q3": 4},
+        {"q2": 4, "q3": 5},
         ["(1 - beta) is on the wrong term", "beta and 1 - beta swapped"],
     ),
     "momentum_sum": (
         [(MOMENTUM_EMA, "m = beta * m + g")],
-        {"q2": 3, "q3": 4},
+        {"q2": 4, "q3": 5},
         ["torch's momentum buffer"],
     ),
     "rmsprop_eps_inside_sqrt": (
         [("g / (np.sqrt(v) + eps), v", "g / np.sqrt(v + eps), v")],
-        {"q1": 3, "q2": 1, "q3": 4},
+        {"q1": 4, "q2": 2, "q3": 5},
         ["eps goes outside the square root"],
     ),
     "rmsprop_no_square": (
         [(RMSPROP_V, RMSPROP_V.replace("g**2", "g"))],
-        {"q1": 3, "q3": 4},
+        {"q1": 4, "q3": 5},
         ["v averages the squared gradients g**2, not g", "square root of a negative number"],
     ),
     "adam_correction_fed_back": (
         [(ADAM_RETURN, "(np.sqrt(v_hat) + eps), m_hat, v_hat, t")],
-        {"q1": 3, "q2": 3, "q3": 1},
+        {"q1": 4, "q2": 4, "q3": 1},
         ["you stored the bias-corrected average", "fed back into the state"],
     ),
     "adam_t_from_zero": (
         [("    t = t + 1\n", ""), (ADAM_RETURN, "(np.sqrt(v_hat) + eps), m, v, t + 1")],
-        {"q1": 3, "q2": 3, "q3": 1},
+        {"q1": 4, "q2": 4, "q3": 1},
         ["NaN or inf", "not 1 - beta1**0 = 0"],
     ),
     "adam_no_bias_correction": (
         [("m_hat = m / (1 - beta1**t)", "m_hat = m"), ("v_hat = v / (1 - beta2**t)", "v_hat = v")],
-        {"q1": 3, "q2": 3, "q3": 1},
+        {"q1": 4, "q2": 4, "q3": 1},
         ["without the bias corrections", "Adam without bias correction"],
     ),
     "raises": (
         [(RMSPROP_V, '    raise RuntimeError("oops")\n')],
-        {"q1": 3, "q3": 4},
+        {"q1": 4, "q3": 5},
         ["raised RuntimeError: oops"],
     ),
     "endless_loop": (
         [("    t = t + 1\n", "    while True:\n        pass\n")],
-        {"q1": 3, "q2": 3},
+        {"q1": 4, "q2": 4},
         ["did not finish within"],
+    ),
+    "momentum_ignores_incoming_state": (
+        [(MOMENTUM_EMA, "m = (1 - beta) * g")],
+        {"q1": 1, "q2": 4, "q3": 5},
+        ["this step ignored the incoming state"],
     ),
 }
 

@@ -15,6 +15,7 @@ from coursepkg.grading import (
     STOPPED,
     LearnerCodeError,
     call,
+    call_and_inputs,
     expect_close,
     expect_number,
     expect_shape,
@@ -75,6 +76,35 @@ def test_call_outside_the_main_thread_uses_a_worker_thread():
 def test_call_with_something_that_is_not_a_function(fn, match):
     with pytest.raises(LearnerCodeError, match=match):
         call(fn)
+
+
+def test_a_missing_function_is_named_by_the_test_parameter_that_holds_it():
+    def test_q2(ema, ema_corrected):
+        call(ema_corrected, [1.0])
+
+    with pytest.raises(LearnerCodeError, match="`ema_corrected` is not defined yet"):
+        test_q2(lambda x: x, None)
+
+
+def test_learner_code_gets_copies_and_in_place_changes_can_be_diagnosed():
+    def centre(X, rng):
+        X -= X.mean(axis=0)
+        return X, rng.normal()
+
+    X, rng = np.arange(6.0).reshape(3, 2), np.random.default_rng(0)
+    (got, _), (X_after, rng_after) = call_and_inputs(centre, X, rng)
+    assert np.array_equal(X, np.arange(6.0).reshape(3, 2))  # the test's own array is intact
+    assert np.array_equal(X_after, got) and X_after is not X
+    assert rng.normal() == np.random.default_rng(0).normal()  # nor did its generator advance
+
+
+def test_low_precision_results_get_a_dtype_hint():
+    torch = pytest.importorskip("torch")
+    want = np.linspace(0, 1, 7) / 3
+    for got in (torch.tensor(want, dtype=torch.float32), want.astype(np.float16)):
+        with pytest.raises(LearnerCodeError, match="it is float(32|16).*float64"):
+            expect_close(got, want, "f(x)", rtol=1e-12, atol=0)
+    expect_close(torch.tensor(want, dtype=torch.float64), want, "f(x)")
 
 
 @pytest.mark.parametrize(

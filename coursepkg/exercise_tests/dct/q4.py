@@ -33,6 +33,32 @@ def test_q4_rmse(rmse):
 @test_case(points=1, hidden=False)
 
 
+def test_q4_known_error_in_decibels(psnr):
+    import numpy as np
+
+    from coursepkg.grading import LearnerCodeError, call, expect_close
+
+    a = np.zeros((4, 4))
+    b = a + 0.1  # MSE = 0.01
+    got = call(psnr, b, a)
+    if got is None:
+        raise LearnerCodeError("psnr returned None: did you forget `return`?")
+    expect_close(
+        got,
+        20.0,
+        "psnr(a, b) when every pixel is off by 0.1 (MSE = 0.01, data_range = 1): 20 dB",
+        diagnoses=[
+            (10.0, "you used the RMSE where the MSE goes: 10 log10(data_range**2 / MSE)."),
+            (
+                40.0,
+                "20 log10 goes with the RMSE; with the MSE it is 10 log10(data_range**2 / MSE).",
+            ),
+            (-20.0, "the ratio is upside down: data_range**2 / MSE."),
+        ],
+    )
+@test_case(points=1, hidden=False)
+
+
 def test_q4_compression_ratio(compression_ratio):
     from coursepkg.grading import LearnerCodeError, call, expect_number
 

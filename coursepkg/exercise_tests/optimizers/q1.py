@@ -49,3 +49,45 @@ def test_q1_first_step(momentum_step):
             (theta - 0.1 * g, "you stepped along the raw gradient g; step along the new m."),
         ],
     )
+@test_case(points=1, hidden=False)
+
+
+def test_q1_three_steps(momentum_step):
+    import numpy as np
+
+    from coursepkg.grading import LearnerCodeError, call, expect_close
+    from coursepkg.optim import apply_updates, momentum
+
+    lr, beta = 0.1, 0.9
+    opt = momentum(lr=lr, beta=beta)
+    grads = [np.array([0.5, -1.0]), np.array([-0.2, 0.4]), np.array([1.0, 0.3])]
+    theta0 = np.array([1.0, 2.0])
+    want, fresh, state, theta = [], [], opt.init(theta0), theta0
+    for g in grads:
+        # the step from the state the previous step returned, and (a typical mistake) from
+        # a fresh state, as if the incoming state were ignored
+        fresh.append(apply_updates(theta, opt.update(g, opt.init(theta))[0]))
+        updates, state = opt.update(g, state)
+        theta = apply_updates(theta, updates)
+        want.append(theta)
+    theta, m = theta0, np.zeros(2)
+    for k, g in enumerate(grads):
+        with np.errstate(all="ignore"):
+            out = call(momentum_step, theta, g, m, lr, beta)
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
+            raise LearnerCodeError("momentum_step should return the tuple (theta, m).")
+        theta, m = out
+        expect_close(
+            theta,
+            want[k],
+            f"theta after {k + 1} of 3 steps (each step gets the state the previous one returned)",
+            diagnoses=[]
+            if k == 0
+            else [
+                (
+                    fresh[k],
+                    "this step ignored the incoming state: it moved as if it were the first "
+                    "step. Update the state that is passed in, and return it.",
+                )
+            ],
+        )

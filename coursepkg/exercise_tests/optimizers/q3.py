@@ -61,3 +61,45 @@ def test_q3_first_step(adam_step):
             f"the first step returned t = {t:g}; expected 1: t counts the steps taken, so "
             "the state after the first step has t = 1."
         )
+@test_case(points=1, hidden=False)
+
+
+def test_q3_three_steps(adam_step):
+    import numpy as np
+
+    from coursepkg.grading import LearnerCodeError, call, expect_close
+    from coursepkg.optim import adam, apply_updates
+
+    lr, beta1, beta2, eps = 0.01, 0.9, 0.999, 1e-8
+    opt = adam(lr=lr, betas=(beta1, beta2), eps=eps)
+    grads = [np.array([0.5, -1.0]), np.array([-0.2, 0.4]), np.array([1.0, 0.3])]
+    theta0 = np.array([1.0, 2.0])
+    want, fresh, state, theta = [], [], opt.init(theta0), theta0
+    for g in grads:
+        # the step from the state the previous step returned, and (a typical mistake) from
+        # a fresh state, as if the incoming state were ignored
+        fresh.append(apply_updates(theta, opt.update(g, opt.init(theta))[0]))
+        updates, state = opt.update(g, state)
+        theta = apply_updates(theta, updates)
+        want.append(theta)
+    theta, m, v, t = theta0, np.zeros(2), np.zeros(2), 0
+    for k, g in enumerate(grads):
+        with np.errstate(all="ignore"):
+            out = call(adam_step, theta, g, m, v, t, lr, beta1, beta2, eps)
+        if not isinstance(out, (tuple, list)) or len(out) != 4:
+            raise LearnerCodeError("adam_step should return the tuple (theta, m, v, t).")
+        theta, m, v, t = out
+        expect_close(
+            theta,
+            want[k],
+            f"theta after {k + 1} of 3 steps (each step gets the state the previous one returned)",
+            diagnoses=[]
+            if k == 0
+            else [
+                (
+                    fresh[k],
+                    "this step ignored the incoming state: it moved as if it were the first "
+                    "step. Update the state that is passed in (m, v and the step count t), and return it.",
+                )
+            ],
+        )

@@ -47,3 +47,34 @@ def test_q3_project(project):
             ((X + mu) @ V2, "subtract mu, do not add it: Z = (X - mu) @ V[:, :k]."),
         ],
     )
+@test_case(points=1, hidden=False)
+
+
+def test_q3_back_from_one_direction(reconstruct):
+    import numpy as np
+
+    from coursepkg.grading import LearnerCodeError, call, expect_close
+
+    rng = np.random.default_rng(4)
+    V, _ = np.linalg.qr(rng.normal(size=(3, 3)))  # orthonormal columns, not symmetric
+    mu = np.array([2.0, 0.0, -1.0])
+    Z = np.array([[1.0], [-0.5], [2.0], [0.0]])
+    want = Z @ V[:, :1].T + mu
+    got = call(reconstruct, Z, mu, V)
+    if got is None:
+        raise LearnerCodeError("reconstruct returned None: did you forget `return`?")
+    if np.shape(got) != (4, 3):
+        raise LearnerCodeError(
+            f"reconstruct(Z, mu, V) for Z of shape (4, 1) has shape {np.shape(got)}; expected "
+            "(4, 3), one row per example in the original d = 3 dimensions. k is Z.shape[1]: "
+            "use the first k columns of V, X_hat = Z @ V[:, :k].T + mu."
+        )
+    expect_close(
+        got,
+        want,
+        "reconstruct(Z, mu, V) for Z of shape (4, 1) and V of shape (3, 3)",
+        diagnoses=[
+            (Z @ V[:, :1].T, "you forgot to add mu back: X_hat = Z @ V[:, :k].T + mu."),
+            (Z @ V[:1] + mu, "you used the first k rows of V; the directions are its columns."),
+        ],
+    )

@@ -74,3 +74,12 @@ def test_q4_choose_k(choose_k):
         else:
             hint = "k is the smallest number of components whose cumulative ratio > retained."
         raise LearnerCodeError(f"{what} returned {got!r}; expected {want}: {hint}")
+@test_case(points=0, hidden=False)
+
+
+def test_q4_k_99_is_a_count(k_99):
+    from coursepkg.grading import LearnerCodeError, expect_number
+
+    k = expect_number(k_99, "k_99", low=1, high=65)
+    if k != int(k):
+        raise LearnerCodeError(f"k_99 = {k_99} should be a whole number of components.")
