@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -107,6 +108,39 @@ def test_students_get_no_solutions_and_no_hidden_tests(master):
         leaked = sorted(s for s in secrets | hidden if s in text)
         assert not leaked, f"{path.relative_to(ROOT)} leaks {leaked}"
         assert "BEGIN SOLUTION" not in text and "hidden=True" not in text
+
+
+def test_the_sdist_and_the_wheel_carry_no_solution_and_no_hidden_test(tmp_path):
+    build_sdist = (
+        "from setuptools import build_meta; build_meta.build_sdist(__import__('sys').argv[1])"
+    )
+    subprocess.run(
+        [sys.executable, "-c", build_sdist, str(tmp_path)],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    pip_wheel = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
+    subprocess.run([*pip_wheel, "-w", str(tmp_path), str(ROOT)], check=True, capture_output=True)
+    (sdist,) = tmp_path.glob("coursepkg-*.tar.gz")
+    (wheel,) = tmp_path.glob("coursepkg-*.whl")
+    with tarfile.open(sdist) as tar:
+        files = {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
+    with zipfile.ZipFile(wheel) as zf:
+        files |= {f"wheel/{name}": zf.read(name) for name in zf.namelist()}
+    assert not [
+        name for name in files if "/tests/" in name or "/exercises/" in name.split("coursepkg/")[0]
+    ]
+    # The package's reference implementations may share a line with a solution
+    # (`return dx, dgamma, dbeta`); a complete solution block (as the site check) may not.
+    blocks = [b for m in MASTERS for b in solution_blocks(m) if len(b) >= 2]
+    hidden = set().union(*(hidden_test_names(m) for m in MASTERS))
+    for name, data in files.items():
+        text = data.decode(errors="replace")
+        leaked = sorted(t for t in hidden if t in text)
+        leaked += [block[0] for block in blocks if all(line in text for line in block)]
+        assert not leaked, f"{name} leaks {leaked[:3]}"
+        assert "BEGIN SOLUTION" not in text and "hidden=True" not in text, name
 
 
 def _tested_names(master: Path) -> dict[str, tuple[set, set]]:
