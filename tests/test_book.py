@@ -119,10 +119,10 @@ def test_citations_exist_in_the_bibliography():
                     assert key.strip() in keys, f"{rel(page)} cites unknown {key}"
 
 
-def test_parallel_pre_execution_covers_every_chapter_and_the_book_uses_its_cache():
-    """tests/execute_chapters.py fills the cache the build reads; a chapter it missed would be
-    executed serially by the build (correct, but slow)."""
-    from tests.execute_chapters import chapters
+def test_the_book_renders_the_chapters_nbval_executed_from_its_cache():
+    """tools/book_cache.py fills the cache the build reads with every chapter `make notebooks`
+    executed; a chapter it missed would be executed a second time by the build."""
+    from tools.book_cache import chapters
 
     assert set(chapters()) == set(CHAPTERS)
     assert CONFIG["execute"]["execute_notebooks"] == "cache"

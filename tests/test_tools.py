@@ -102,7 +102,7 @@ def test_sim_flags_a_solution_cell_that_stopped_early(tmp_path):
 
 # ---- make gpu-check ---------------------------------------------------------------------
 def test_every_chapter_states_a_colab_gpu_budget():
-    from tests.execute_chapters import chapters
+    from tools.book_cache import chapters
 
     assert all(gpu_check.gpu_budget(path) for path in chapters())
 

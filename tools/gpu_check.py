@@ -28,8 +28,8 @@ from pathlib import Path
 
 import torch
 
-from tests.execute_chapters import chapters as book_chapters
-from tests.nbbudget import budget_of
+from tools.book_cache import chapters as book_chapters
+from tools.nbrun import budget_of
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ("mlp_epoch", "optim_step", "pca_fit")
