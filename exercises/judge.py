@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import inspect
 import json
 import sys
 import time
@@ -408,31 +409,36 @@ def grade_notebook(
         result.feedback = [f"{q}: not graded" for q in assignment.questions]
         return result
     session = Session(cells, path.name, text, package, package_target, limits, slot, result.notes)
+    stopped = None  # why the remaining tests cannot run
     try:
         session.open()
+    except SandboxDied as exc:
+        stopped = (
+            f"the notebook's process had to be restarted more than {MAX_RESTARTS} times"
+            if session.restarts > MAX_RESTARTS
+            else f"the notebook could not start ({exc})"
+        )
+    try:
         for case in cases:
-            if time.monotonic() - start > deadline_s:
-                result.feedback.append(
-                    f"{case.question}: not graded: the grading time ({deadline_s:g} s) ran out"
-                )
+            if stopped is None and time.monotonic() - start > deadline_s:
+                stopped = f"the grading time for this notebook ({deadline_s:g} s) ran out"
+            if stopped is not None:
+                result.feedback.append(f"{case.question}: not graded: {stopped}")
                 continue
+            names = list(inspect.signature(case.function).parameters)
             try:
-                import inspect
-
-                names = list(inspect.signature(case.function).parameters)
                 case.function(*[session.get(name) for name in names])
             except SandboxDied:
+                stopped = (
+                    f"the notebook's process had to be restarted more than {MAX_RESTARTS} times"
+                )
+                result.feedback.append(f"{case.question}: not graded: {stopped}")
+            except (KeyboardInterrupt, SystemExit):
                 raise
             except BaseException as exc:  # noqa: BLE001 -- any test failure is feedback
-                if isinstance(exc, (KeyboardInterrupt, SystemExit)):
-                    raise
                 result.feedback.append(f"{case.question}: {_failure_message(case, exc)}")
             else:
                 result.scores[case.question] += case.points
-    except SandboxDied:
-        result.notes.append(
-            f"grading stopped: the notebook's process had to be restarted more than {MAX_RESTARTS} times"
-        )
     finally:
         session.close()
         result.seconds = time.monotonic() - start

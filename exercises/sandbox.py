@@ -49,7 +49,7 @@ class Limits:
     tmp_mb: int = 128  # its writable space in all
     cell_cpu_s: float = 60.0  # one notebook cell
     total_cpu_s: float = 600.0  # everything, a backstop (RLIMIT_CPU)
-    wall_factor: float = 10.0  # wall-clock ceiling = max(wall_floor_s, factor * CPU budget)
+    wall_factor: float = 4.0  # wall-clock ceiling = max(wall_floor_s, factor * CPU budget)
     wall_floor_s: float = 60.0
 
     def wall(self, cpu_s: float) -> float:
@@ -140,19 +140,18 @@ class Sandbox:
             )
         fds, args = [], []
 
-        mounted: list[Path] = []
-        made: set[Path] = set()
+        readonly: list[Path] = []
+        made = {Path("/"), Path("/home"), Path("/tmp")}
 
         def bind(path, dest):
             # bwrap would create missing parents with mode 0700, closed to the jail's user.
             for parent in reversed(Path(dest).parents):
-                if parent in made or any(parent.is_relative_to(m) for m in mounted):
+                if parent in made or any(parent.is_relative_to(m) for m in readonly):
                     continue
-                if parent != Path("/"):
-                    args.extend(["--perms", "0755", "--dir", str(parent)])
-                    made.add(parent)
+                args.extend(["--perms", "0755", "--dir", str(parent)])
+                made.add(parent)
             args.extend(["--ro-bind", str(path), str(dest)])
-            mounted.append(Path(dest))
+            readonly.append(Path(dest))
 
         def data_fd(data: bytes, dest, flag="--ro-bind-data"):
             read, write = os.pipe()
@@ -161,6 +160,11 @@ class Sandbox:
             fds.append(read)
             args.extend(["--perms", "0644", flag, str(read), str(dest)])
 
+        # The writable scratch space first: a Python installation or a checkout under /tmp or
+        # /home is bound on top of it, not hidden by it.
+        size = str(self.limits.tmp_mb * 2**20 // 2)
+        args += ["--perms", "0755", "--size", size, "--tmpfs", "/home"]
+        args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
         for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
             path = Path("/", top)
             if path.is_symlink():
@@ -175,9 +179,6 @@ class Sandbox:
         bind(self.package, self.package_target)
         for name in WORKER_FILES:
             data_fd((HERE / name).read_bytes(), f"/opt/judge/{name}")
-        size = str(self.limits.tmp_mb * 2**20 // 2)
-        args += ["--perms", "0755", "--size", size, "--tmpfs", "/home"]
-        args += ["--perms", "1777", "--size", size, "--tmpfs", "/tmp"]
         args += ["--perms", "1777", "--dir", HOME]
         data_fd(notebook_text.encode(), f"{HOME}/{notebook_name}", flag="--file")
         env = {

@@ -255,6 +255,21 @@ def test_a_cell_that_exits_loops_or_allocates_keeps_every_point(ema, tmp_path, n
     assert phrase in result.text()
 
 
+def test_a_notebook_that_keeps_dying_gets_a_score_and_the_reason(ema, tmp_path):
+    solution, zip_path = ema
+    sub = _variant(solution, [], tmp_path / "dies.ipynb")
+    nb = json.loads(sub.read_text())
+    exits = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": "import os\nos._exit(1)"}
+    ]
+    nb["cells"] = nb["cells"][:4] + exits * (judge.MAX_RESTARTS + 2) + nb["cells"][4:]
+    sub.write_text(json.dumps(nb))
+    result = judge.grade_solution(sub, zip_path, Limits(cell_cpu_s=10))
+    assert (result.total, result.possible) == (0, 11)
+    assert f"restarted more than {judge.MAX_RESTARTS} times" in result.text()
+    assert len(result.feedback) == len(judge.load_assignment(zip_path).cases())
+
+
 def test_processes_are_limited(ema, tmp_path):
     solution, zip_path = ema
     spawn = """
