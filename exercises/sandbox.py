@@ -27,6 +27,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from exercises import wire
 HERE = Path(__file__).resolve().parent
 WORKER_FILES = ("sandbox_worker.py", "wire.py")
 HOME = "/home/student"
+FIRST_UID = 61000  # jails run as root take uids from here on
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -201,9 +203,9 @@ class Sandbox:
         limits = self.limits
         nproc = limits.processes
         if os.geteuid() == 0:
-            # bwrap sets up the jail as root, then setpriv drops to a uid of this job slot's
-            # own, with no capabilities: the process limit counts only this jail's processes.
-            uid = str(61000 + self.slot % 1000)
+            # bwrap sets up the jail as root, then setpriv drops to a uid no other jail on this
+            # machine holds, with no capabilities: the process limit counts only this jail.
+            uid = str(self._claim_uid())
             namespaces = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"]
             namespaces += [
                 "--unshare-cgroup-try",
@@ -264,19 +266,39 @@ class Sandbox:
             self.kill()
             raise SandboxDied(None)
 
-    def kill(self) -> None:
-        if self.proc is None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
+    def _claim_uid(self) -> int:
+        """A uid from FIRST_UID on that no other jail holds (an flock per uid, kept until the
+        jail is killed), so that jails of parallel grading runs never share a process count."""
+        import fcntl
+
+        locks = Path(tempfile.gettempdir()) / "coursepkg-jail-uids"
+        locks.mkdir(mode=0o700, exist_ok=True)
+        for uid in range(FIRST_UID + self.slot, FIRST_UID + 4096):
+            fd = os.open(locks / str(uid), os.O_CREAT | os.O_RDWR | os.O_CLOEXEC, 0o600)
             try:
-                stream.close()
-            except OSError:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            self._uid_lock = fd
+            return uid
+        raise RuntimeError("no free uid for a jail: 4096 jails are running")
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
+            self.proc.wait()
+            for stream in (self.proc.stdin, self.proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+        if getattr(self, "_uid_lock", None) is not None:  # the jail's processes are gone
+            os.close(self._uid_lock)
+            self._uid_lock = None
 
     close = kill
 

@@ -140,7 +140,8 @@ def test_the_sdist_and_the_wheel_carry_no_solution_and_no_hidden_test(tmp_path):
         leaked = sorted(t for t in hidden if t in text)
         leaked += [block[0] for block in blocks if all(line in text for line in block)]
         assert not leaked, f"{name} leaks {leaked[:3]}"
-        assert "BEGIN SOLUTION" not in text and "hidden=True" not in text, name
+        if not name.endswith(("PKG-INFO", "README.md", "METADATA")):  # the README explains them
+            assert "BEGIN SOLUTION" not in text and "hidden=True" not in text, name
 
 
 def _tested_names(master: Path) -> dict[str, tuple[set, set]]:
