@@ -7,22 +7,13 @@ feedback must contain.
 
 import pytest
 
-from exercises import build
 from tests.test_exercises import ROOT, _variant, grade_notebook
 
 
-def build_autograders(tmp_path_factory, name):
-    """A function that builds an exercise (otter assign) into a temporary folder once."""
-    out = tmp_path_factory.mktemp(name)
-    done = set()
-
-    def get(exercise):
-        if exercise not in done:
-            build.build_one(ROOT / "exercises" / exercise / f"{exercise}.ipynb", out, check=True)
-            done.add(exercise)
-        return out
-
-    return get
+def build_autograders(exercise_build):
+    """A function giving the folder where an exercise is built (the shared build)."""
+    out, _ = exercise_build
+    return lambda exercise: out
 
 
 def _grade(path, out, exercise):
@@ -58,8 +49,8 @@ def grading_tests(group, variants, possible):
     cases = [(exercise, name) for exercise, named in variants.items() for name in named]
 
     @pytest.fixture(scope="session")
-    def autograders(tmp_path_factory):
-        return build_autograders(tmp_path_factory, group)
+    def autograders(exercise_build):
+        return build_autograders(exercise_build)
 
     @pytest.mark.parametrize(("exercise", "name"), cases, ids=[f"{e}-{n}" for e, n in cases])
     def test_grading_gives_the_expected_scores_and_feedback(autograders, tmp_path, exercise, name):

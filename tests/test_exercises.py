@@ -77,10 +77,8 @@ def hidden_test_names(master: Path) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("exercises")
-    stale = build.build_all(out, check=True)
-    return out, stale
+def built(exercise_build):
+    return exercise_build
 
 
 def test_there_is_a_master_per_student_notebook():
